@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { ErrorCode, OomCheckError } from '../../core/errors.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  file: string;
+  sql: string;
+  checksum: string;
+}
+
+interface AppliedMigration {
+  version: number;
+  name: string;
+  checksum: string;
+}
+
+const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
+
+/** Reads `NNNN_name.sql` files in version order; any other `.sql` name or a repeated version is an error. */
+export function readMigrations(dir: string): Migration[] {
+  const migrations = readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .map((file) => {
+      const match = MIGRATION_FILE.exec(file);
+      if (!match) {
+        throw new OomCheckError(
+          ErrorCode.MigrationFileInvalid,
+          `migration file "${file}" is not named NNNN_name.sql (four digits, then lower-case words joined by _)`,
+        );
+      }
+      const sql = readFileSync(join(dir, file), 'utf8');
+      const checksum = createHash('sha256').update(sql).digest('hex');
+      return { version: Number(match[1]), name: match[2] ?? '', file, sql, checksum };
+    })
+    .sort((a, b) => a.version - b.version);
+  migrations.forEach((migration, index) => {
+    const previous = migrations[index - 1];
+    if (previous && previous.version === migration.version) {
+      throw new OomCheckError(
+        ErrorCode.MigrationFileInvalid,
+        `migrations ${previous.file} and ${migration.file} share version ${migration.version}; give the newer one the next free number`,
+      );
+    }
+  });
+  return migrations;
+}
+
+function appliedMigrations(db: Database): AppliedMigration[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  return db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as AppliedMigration[];
+}
+
+/** Refuses a database that disagrees with the files: edited history or a schema from a newer release. */
+function checkHistory(applied: AppliedMigration[], migrations: Migration[]): void {
+  const byVersion = new Map(migrations.map((migration) => [migration.version, migration]));
+  const latestKnown = migrations.at(-1)?.version ?? 0;
+  for (const record of applied) {
+    const migration = byVersion.get(record.version);
+    if (!migration) {
+      throw new OomCheckError(
+        ErrorCode.DatabaseNewerThanCode,
+        `the database has migration ${record.version} (${record.name}) but this oom-check knows migrations up to ${latestKnown}: ` +
+          'run the oom-check release that wrote it, or restore a backup made for this release',
+      );
+    }
+    if (migration.checksum !== record.checksum) {
+      throw new OomCheckError(
+        ErrorCode.MigrationChecksumMismatch,
+        `migration ${migration.file} was changed after it was applied (checksum ${record.checksum.slice(0, 12)} in the database, ` +
+          `${migration.checksum.slice(0, 12)} on disk): restore the released file and put the change in a new migration`,
+      );
+    }
+  }
+  const latestApplied = applied.at(-1)?.version ?? 0;
+  const skipped = migrations.find((m) => m.version < latestApplied && !applied.some((a) => a.version === m.version));
+  if (skipped) {
+    throw new OomCheckError(
+      ErrorCode.MigrationFileInvalid,
+      `migration ${skipped.file} is older than the applied migration ${latestApplied} but was never applied: ` +
+        'renumber it after the latest released migration',
+    );
+  }
+}
+
+/** Applies pending migrations in order, each in its own transaction; returns the ones applied now. */
+export function migrate(db: Database, dir: string, now: () => Date = () => new Date()): Migration[] {
+  const migrations = readMigrations(dir);
+  const applied = appliedMigrations(db);
+  checkHistory(applied, migrations);
+  const done = new Set(applied.map((record) => record.version));
+  const pending = migrations.filter((migration) => !done.has(migration.version));
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
+  for (const migration of pending) {
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, migration.checksum, now().toISOString());
+      })();
+    } catch (error) {
+      throw new OomCheckError(
+        ErrorCode.MigrationFileInvalid,
+        `migration ${migration.file} failed and was rolled back (${(error as Error).message}); fix the file and run migrate again`,
+        { cause: error },
+      );
+    }
+  }
+  return pending;
+}
+
+export function schemaVersion(db: Database): number {
+  return appliedMigrations(db).at(-1)?.version ?? 0;
+}

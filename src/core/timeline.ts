@@ -1,0 +1,51 @@
+/**
+ * The incident timeline: append-only rows, one per thing that happened. Kinds are a closed set so
+ * the postmortem can render each; `data` carries the kind's details as JSON.
+ */
+export const TIMELINE_KINDS = [
+  'incident.opened',
+  'incident.closed',
+  'alert.firing',
+  'alert.resolved',
+  'step.started',
+  'step.waiting',
+  'step.succeeded',
+  'step.failed',
+  'step.skipped',
+  'finding',
+  'decision',
+  'patch.applied',
+  'patch.rolled-back',
+  'note',
+  'access.denied',
+  'delivery.failed',
+  'error',
+] as const;
+
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type TimelineData = { [key: string]: JsonValue };
+
+export interface TimelineEvent {
+  /** Increases with every append across all incidents: the order of events at equal times. */
+  seq: number;
+  incidentId: number;
+  at: string;
+  kind: TimelineKind;
+  /** Who did it: `oom-check`, `slack:U123`, `alertmanager`, `cli:alice`. */
+  actor: string;
+  step: string | null;
+  data: TimelineData;
+}
+
+export type NewTimelineEvent = Omit<TimelineEvent, 'seq' | 'step' | 'data'> & {
+  step?: string | null;
+  data?: TimelineData;
+};
+
+export const SYSTEM_ACTOR = 'oom-check';
+
+export function isTimelineKind(kind: string): kind is TimelineKind {
+  return (TIMELINE_KINDS as readonly string[]).includes(kind);
+}

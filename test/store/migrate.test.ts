@@ -1,0 +1,105 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { migrate, readMigrations, schemaVersion } from '../../src/adapters/sqlite/migrate.js';
+import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
+import { ErrorCode, type OomCheckError } from '../../src/core/errors.js';
+import { migrationsDir } from '../../src/paths.js';
+
+function errorOf(fn: () => unknown): OomCheckError {
+  try {
+    fn();
+  } catch (error) {
+    return error as OomCheckError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('migrations', () => {
+  let dir: string;
+  let migrations: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'oom-check-migrate-'));
+    migrations = join(dir, 'migrations');
+    cpSync(migrationsDir, migrations, { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the shipped migrations are numbered from 1 without gaps', () => {
+    expect(readMigrations(migrationsDir).map((m) => m.version)).toEqual(
+      readMigrations(migrationsDir).map((_, index) => index + 1),
+    );
+  });
+
+  test('applies files in version order, each recorded with its checksum, and only once', () => {
+    writeFileSync(join(migrations, '0010_later.sql'), 'CREATE TABLE later (id INTEGER PRIMARY KEY);');
+    writeFileSync(join(migrations, '0009_earlier.sql'), 'CREATE TABLE earlier (id INTEGER PRIMARY KEY);');
+    const db = new BetterSqlite3(':memory:');
+    const applied = migrate(db, migrations, () => new Date('2026-11-27T10:00:00Z'));
+    expect(applied.map((m) => m.file).slice(-2)).toEqual(['0009_earlier.sql', '0010_later.sql']);
+    const rows = db.prepare('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version').all();
+    expect(rows.at(-1)).toEqual({
+      version: 10,
+      name: 'later',
+      checksum: expect.stringMatching(/^[0-9a-f]{64}$/),
+      applied_at: '2026-11-27T10:00:00.000Z',
+    });
+    expect(migrate(db, migrations)).toEqual([]);
+    expect(schemaVersion(db)).toBe(10);
+    db.close();
+  });
+
+  test('a failing migration is rolled back whole and named', () => {
+    writeFileSync(join(migrations, '0050_broken.sql'), 'CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);');
+    const db = new BetterSqlite3(':memory:');
+    const error = errorOf(() => migrate(db, migrations));
+    expect(error.code).toBe(ErrorCode.MigrationFileInvalid);
+    expect(error.message).toMatch(/0050_broken\.sql failed and was rolled back .*no such table: nowhere/);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 });
+    expect(schemaVersion(db)).toBe(readMigrations(migrationsDir).length);
+    db.close();
+  });
+
+  test('refuses to start when an applied migration was edited', () => {
+    const path = join(dir, 'oom-check.db');
+    openDatabase(path, { migrations }).db.close();
+    appendFileSync(join(migrations, '0001_incidents_and_timeline.sql'), '\n-- a sneaky edit\n');
+    const error = errorOf(() => openDatabase(path, { migrations }));
+    expect(error.code).toBe(ErrorCode.MigrationChecksumMismatch);
+    expect(error.message).toMatch(/0001_incidents_and_timeline\.sql was changed after it was applied/);
+    expect(error.message).toMatch(/put the change in a new migration/);
+  });
+
+  test('refuses a database written by a newer oom-check', () => {
+    const path = join(dir, 'oom-check.db');
+    writeFileSync(join(migrations, '0099_future.sql'), 'CREATE TABLE future (id INTEGER);');
+    openDatabase(path, { migrations }).db.close();
+    rmSync(join(migrations, '0099_future.sql'));
+    const error = errorOf(() => openDatabase(path, { migrations }));
+    expect(error.code).toBe(ErrorCode.DatabaseNewerThanCode);
+    const latest = readMigrations(migrationsDir).length;
+    expect(error.message).toContain(`has migration 99 (future) but this oom-check knows migrations up to ${latest}`);
+  });
+
+  test('refuses a new migration numbered below one already applied', () => {
+    const path = join(dir, 'oom-check.db');
+    writeFileSync(join(migrations, '0003_third.sql'), 'CREATE TABLE third (id INTEGER);');
+    openDatabase(path, { migrations }).db.close();
+    writeFileSync(join(migrations, '0002_second.sql'), 'CREATE TABLE second (id INTEGER);');
+    expect(errorOf(() => openDatabase(path, { migrations })).message).toMatch(/0002_second\.sql is older than the applied migration 3/);
+  });
+
+  test.each([
+    ['1_short.sql', /"1_short\.sql" is not named NNNN_name\.sql/],
+    ['0002_Bad-Name.sql', /"0002_Bad-Name\.sql" is not named NNNN_name\.sql/],
+  ])('refuses a badly named file %s', (file, message) => {
+    writeFileSync(join(migrations, file), 'SELECT 1;');
+    expect(() => readMigrations(migrations)).toThrow(message);
+  });
+
+  test('refuses two files with one version', () => {
+    writeFileSync(join(migrations, '0001_again.sql'), 'SELECT 1;');
+    expect(() => readMigrations(migrations)).toThrow(/share version 1/);
+  });
+});
