@@ -1,0 +1,174 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ErrorCode, OomCheckError } from './core/errors.js';
+import { isQuantity, parseQuantity } from './core/quantity.js';
+import { runbooksDir } from './paths.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SLACK_APPROVER = /^[UWS][A-Z0-9]{2,}$/;
+const SLACK_CHANNEL = /^([CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/;
+const SECRET_VARS = new Set([
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'ALERTMANAGER_BEARER_TOKEN',
+  'ALERTMANAGER_BASIC_AUTH',
+]);
+
+const commaList = (item: RegExp, problem: string) =>
+  z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every((entry) => item.test(entry)), { error: problem });
+
+const sectionSchemas = {
+  store: z
+    .object({ OOM_CHECK_DB_PATH: z.string().default('./data/oom-check.db') })
+    .transform((env) => ({ dbPath: env.OOM_CHECK_DB_PATH })),
+  log: z
+    .object({ LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info') })
+    .transform((env) => ({ level: env.LOG_LEVEL })),
+  server: z
+    .object({
+      PORT: z.coerce
+        .number({ error: 'must be a whole number from 0 to 65535, e.g. PORT=3000' })
+        .int({ error: 'must be a whole number from 0 to 65535, e.g. PORT=3000' })
+        .min(0, { error: 'must be a whole number from 0 to 65535, e.g. PORT=3000' })
+        .max(65535, { error: 'must be a whole number from 0 to 65535, e.g. PORT=3000' })
+        .default(3000),
+    })
+    .transform((env) => ({ port: env.PORT })),
+  slack: z
+    .object({
+      SLACK_BOT_TOKEN: z
+        .string({ error: 'is required: the bot token from the Slack app page "OAuth & Permissions", starting xoxb-' })
+        .startsWith('xoxb-', { error: 'must be a bot token starting xoxb- (not a user or app token)' }),
+      SLACK_SIGNING_SECRET: z.string().optional(),
+      SLACK_APP_TOKEN: z
+        .string()
+        .startsWith('xapp-', { error: 'must be an app-level token starting xapp- (Basic Information > App-Level Tokens)' })
+        .optional(),
+      SLACK_API_URL: z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
+        .transform((url) => (url.endsWith('/') ? url : `${url}/`))
+        .optional(),
+      SLACK_CHANNEL: z
+        .string()
+        .regex(SLACK_CHANNEL, { error: 'must be a channel ID such as C0123ABCD or a #channel-name' })
+        .optional(),
+      SLACK_APPROVERS: commaList(
+        SLACK_APPROVER,
+        'must list Slack user IDs (U…/W…) or user-group IDs (S…), comma-separated, e.g. U012AB3CD,S0614TZR7',
+      ).refine((ids) => ids.length > 0, { error: 'is required: without approvers nobody could approve a patch; list Slack user or user-group IDs' }),
+    })
+    .superRefine((env, ctx) => {
+      if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_SIGNING_SECRET'],
+          message: 'is required in HTTP mode: the signing secret from the Slack app page "Basic Information" (or set SLACK_APP_TOKEN for Socket Mode)',
+        });
+      }
+    })
+    .transform((env) => ({
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET ?? null,
+      appToken: env.SLACK_APP_TOKEN ?? null,
+      socketMode: env.SLACK_APP_TOKEN !== undefined,
+      apiUrl: env.SLACK_API_URL ?? null,
+      channel: env.SLACK_CHANNEL ?? null,
+      approvers: env.SLACK_APPROVERS,
+    })),
+  alertmanager: z
+    .object({
+      ALERTMANAGER_BEARER_TOKEN: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).optional(),
+      ALERTMANAGER_BASIC_AUTH: z
+        .string()
+        .regex(/^[^:]+:.+$/, { error: 'must be user:password, as in the receiver\'s http_config basic_auth' })
+        .optional(),
+    })
+    .transform((env) => {
+      const [user, ...password] = env.ALERTMANAGER_BASIC_AUTH?.split(':') ?? [];
+      return {
+        bearerToken: env.ALERTMANAGER_BEARER_TOKEN ?? null,
+        basicAuth: user ? { user, password: password.join(':') } : null,
+      };
+    }),
+  cluster: z
+    .object({
+      KUBECONFIG: z.string().optional(),
+      KUBE_CONTEXT: z.string().optional(),
+      OOM_CHECK_NAMESPACES: commaList(
+        DNS_1123_LABEL,
+        'must be namespace names (lower-case letters, digits and -), comma-separated, e.g. shop,billing; leave empty for all',
+      ),
+    })
+    .transform((env) => ({
+      kubeconfig: env.KUBECONFIG ?? null,
+      context: env.KUBE_CONTEXT ?? null,
+      namespaces: env.OOM_CHECK_NAMESPACES,
+    })),
+  runbook: z
+    .object({
+      OOM_CHECK_RUNBOOK: z.string().default(join(runbooksDir, 'oom-initcontainer.yaml')),
+      OOM_CHECK_MAX_MEMORY_LIMIT: z
+        .string()
+        .default('4Gi')
+        .refine((text) => isQuantity(text) && parseQuantity(text) > 0, {
+          error: 'must be a positive Kubernetes memory quantity, e.g. 4Gi or 2048Mi',
+        }),
+    })
+    .transform((env) => ({
+      path: env.OOM_CHECK_RUNBOOK,
+      maxMemoryLimit: env.OOM_CHECK_MAX_MEMORY_LIMIT,
+      maxMemoryLimitBytes: parseQuantity(env.OOM_CHECK_MAX_MEMORY_LIMIT),
+    })),
+};
+
+export type ConfigSection = keyof typeof sectionSchemas;
+export type Config = { readonly [S in ConfigSection]: Readonly<z.output<(typeof sectionSchemas)[S]>> };
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined) return name;
+  return SECRET_VARS.has(name) ? `${name} (set, ${value.length} characters)` : `${name}=${JSON.stringify(value)}`;
+}
+
+/**
+ * Reads the sections a command needs from `env` (the only place that reads process.env is the
+ * caller passing it). Empty variables count as unset. Every problem in every requested section is
+ * reported at once, in a single error whose message says how to fix each.
+ */
+export function loadConfig<S extends ConfigSection>(env: NodeJS.ProcessEnv, sections: readonly S[]): Pick<Config, S> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const config: Partial<Record<ConfigSection, unknown>> = {};
+  const problems: string[] = [];
+  for (const section of sections) {
+    const result = sectionSchemas[section].safeParse(present);
+    if (result.success) config[section] = result.data;
+    else {
+      for (const issue of result.error.issues) {
+        const name = String(issue.path[0] ?? section);
+        problems.push(`${shown(name, present[name])} ${issue.message}`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new OomCheckError(
+      ErrorCode.ConfigInvalid,
+      `oom-check: ${problems.length} configuration problem${problems.length > 1 ? 's' : ''}:\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        '\nSet these environment variables and try again; the README lists every variable.',
+    );
+  }
+  return deepFreeze(config as Pick<Config, S>);
+}

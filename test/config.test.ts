@@ -1,0 +1,117 @@
+import { loadConfig } from '../src/config.js';
+import { ErrorCode, type OomCheckError } from '../src/core/errors.js';
+
+const slackEnv = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+  SLACK_APPROVERS: 'U012AB3CD, S0614TZR7',
+};
+
+function problemsOf(env: NodeJS.ProcessEnv, sections: Parameters<typeof loadConfig>[1]): string {
+  try {
+    loadConfig(env, sections);
+  } catch (error) {
+    expect((error as OomCheckError).code).toBe(ErrorCode.ConfigInvalid);
+    return (error as Error).message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('loadConfig', () => {
+  test('applies the documented defaults', () => {
+    const config = loadConfig({}, ['store', 'log', 'server', 'cluster', 'runbook', 'alertmanager']);
+    expect(config.store.dbPath).toBe('./data/oom-check.db');
+    expect(config.server.port).toBe(3000);
+    expect(config.log.level).toBe('info');
+    expect(config.cluster).toEqual({ kubeconfig: null, context: null, namespaces: [] });
+    expect(config.runbook.maxMemoryLimit).toBe('4Gi');
+    expect(config.runbook.maxMemoryLimitBytes).toBe(4 * 1024 ** 3);
+    expect(config.runbook.path).toMatch(/runbooks[/\\]oom-initcontainer\.yaml$/);
+    expect(config.alertmanager).toEqual({ bearerToken: null, basicAuth: null });
+  });
+
+  test('reads every variable of a full Slack setup', () => {
+    const config = loadConfig(
+      {
+        ...slackEnv,
+        SLACK_API_URL: 'http://127.0.0.1:9999/api',
+        SLACK_CHANNEL: 'C0INCIDENTS',
+        OOM_CHECK_NAMESPACES: 'shop, billing',
+        ALERTMANAGER_BASIC_AUTH: 'alertmanager:b4sic-p@ss:with-colon',
+        ALERTMANAGER_BEARER_TOKEN: 's3cret-token',
+        PORT: '8080',
+      },
+      ['slack', 'cluster', 'alertmanager', 'server'],
+    );
+    expect(config.slack).toEqual({
+      botToken: 'xoxb-1-2-abc',
+      signingSecret: slackEnv.SLACK_SIGNING_SECRET,
+      appToken: null,
+      socketMode: false,
+      apiUrl: 'http://127.0.0.1:9999/api/',
+      channel: 'C0INCIDENTS',
+      approvers: ['U012AB3CD', 'S0614TZR7'],
+    });
+    expect(config.cluster.namespaces).toEqual(['shop', 'billing']);
+    expect(config.alertmanager.basicAuth).toEqual({ user: 'alertmanager', password: 'b4sic-p@ss:with-colon' });
+    expect(config.server.port).toBe(8080);
+  });
+
+  test('Socket Mode needs no signing secret', () => {
+    const config = loadConfig({ ...slackEnv, SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: 'xapp-1-A1-xyz' }, ['slack']);
+    expect(config.slack.socketMode).toBe(true);
+    expect(config.slack.signingSecret).toBeNull();
+  });
+
+  test('the result is frozen all the way down', () => {
+    const config = loadConfig(slackEnv, ['slack']);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.slack.approvers)).toBe(true);
+    expect(() => (config.slack.approvers as string[]).push('U999')).toThrow();
+  });
+
+  test('lists every problem at once, with how to fix each, and never echoes a secret', () => {
+    const message = problemsOf(
+      {
+        PORT: 'abc',
+        LOG_LEVEL: 'loud',
+        SLACK_BOT_TOKEN: 'xoxp-user-token-secret',
+        SLACK_APPROVERS: 'bob',
+        SLACK_API_URL: 'ftp://slack',
+        OOM_CHECK_MAX_MEMORY_LIMIT: '4GB',
+        OOM_CHECK_NAMESPACES: 'Shop',
+      },
+      ['server', 'log', 'slack', 'runbook', 'cluster'],
+    );
+    expect(message).toMatch(/^oom-check: 8 configuration problems:/);
+    expect(message).toContain('PORT="abc" must be a whole number from 0 to 65535, e.g. PORT=3000');
+    expect(message).toContain('LOG_LEVEL="loud" must be one of fatal, error, warn, info, debug, trace, silent');
+    expect(message).toContain('SLACK_BOT_TOKEN (set, 22 characters) must be a bot token starting xoxb-');
+    expect(message).toContain('SLACK_SIGNING_SECRET is required in HTTP mode');
+    expect(message).toContain('SLACK_APPROVERS="bob" must list Slack user IDs');
+    expect(message).toContain('SLACK_API_URL="ftp://slack" must be an http(s) URL');
+    expect(message).toContain('OOM_CHECK_MAX_MEMORY_LIMIT="4GB" must be a positive Kubernetes memory quantity');
+    expect(message).toContain('OOM_CHECK_NAMESPACES="Shop" must be namespace names');
+    expect(message).not.toContain('xoxp-user-token-secret');
+  });
+
+  test('a missing required variable says where to find it', () => {
+    const message = problemsOf({}, ['slack']);
+    expect(message).toContain('SLACK_BOT_TOKEN is required: the bot token from the Slack app page "OAuth & Permissions"');
+    expect(message).toContain('SLACK_APPROVERS is required: without approvers nobody could approve a patch');
+  });
+
+  test('each command checks only the sections it needs', () => {
+    expect(() => loadConfig({ PORT: 'abc', SLACK_BOT_TOKEN: 'nope' }, ['store'])).not.toThrow();
+  });
+
+  test.each(['-1', '65536', '80.5'])('PORT=%s is refused', (port) => {
+    expect(problemsOf({ PORT: port }, ['server'])).toContain(`PORT="${port}" must be a whole number`);
+  });
+
+  test('ALERTMANAGER_BASIC_AUTH without a password is refused without echoing it', () => {
+    const message = problemsOf({ ALERTMANAGER_BASIC_AUTH: 'onlyuser' }, ['alertmanager']);
+    expect(message).toContain('ALERTMANAGER_BASIC_AUTH (set, 8 characters) must be user:password');
+    expect(message).not.toContain('onlyuser');
+  });
+});
