@@ -4,6 +4,7 @@
  */
 export const TIMELINE_KINDS = [
   'incident.opened',
+  'incident.mitigated',
   'incident.closed',
   'alert.firing',
   'alert.resolved',
@@ -45,6 +46,15 @@ export type NewTimelineEvent = Omit<TimelineEvent, 'seq' | 'step' | 'data'> & {
 };
 
 export const SYSTEM_ACTOR = 'oom-check';
+
+/*
+ * What the postmortem reads from `data`, by kind (other fields are kept and shown as details):
+ * - any kind: `oomKilledAt` (ISO time the kernel killed the container), `budgetSeconds`, `message`
+ * - finding: `title`, `detail`, `advice` (string[])
+ * - decision: `decision` (approve | reject | edit-limit | rollback), `limit`, `reason`
+ * - patch.applied / patch.rolled-back: `workload`, `container`, `before` and `after` (string maps)
+ * - note: `text`; incident.closed: `verdict`, `summary`
+ */
 
 export function isTimelineKind(kind: string): kind is TimelineKind {
   return (TIMELINE_KINDS as readonly string[]).includes(kind);
