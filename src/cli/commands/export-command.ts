@@ -1,0 +1,53 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { openDatabase } from '../../adapters/sqlite/open-database.js';
+import { SqliteIncidentStore } from '../../adapters/sqlite/sqlite-incident-store.js';
+import { loadConfig } from '../../config.js';
+import { renderPostmortemJson } from '../../core/postmortem/render-json.js';
+import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
+import { writeLine, type CliIo } from '../cli-io.js';
+import { ExitCode } from '../exit-codes.js';
+import { parseFlags, usageError } from '../parse-flags.js';
+import { COMMAND_HELP } from '../usage.js';
+
+const FORMATS = { md: renderPostmortemMarkdown, json: renderPostmortemJson } as const;
+
+export async function exportCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseFlags('export', args, {
+    format: { type: 'string', short: 'f', default: 'md' },
+    out: { type: 'string', short: 'o' },
+  });
+  if (values.help) {
+    writeLine(io.stdout, COMMAND_HELP.export ?? '');
+    return ExitCode.Ok;
+  }
+  const [idText, ...extra] = positionals;
+  if (idText === undefined) throw usageError('export', 'give the incident id, e.g. oom-check export 42');
+  if (extra.length > 0) throw usageError('export', `unexpected argument "${extra[0]}"`);
+  if (!/^[1-9]\d{0,15}$/.test(idText)) throw usageError('export', `"${idText}" is not an incident id: ids are whole numbers such as 42`);
+  const format = values.format as string;
+  if (!(format in FORMATS)) throw usageError('export', `--format must be md or json, not "${format}"`);
+
+  const { store: storeConfig } = loadConfig(io.env, ['store']);
+  if (!existsSync(storeConfig.dbPath)) {
+    writeLine(io.stderr, `oom-check export: no database at ${storeConfig.dbPath}; set OOM_CHECK_DB_PATH to the bot's database`);
+    return ExitCode.NotFound;
+  }
+  const store = new SqliteIncidentStore(openDatabase(storeConfig.dbPath).db);
+  try {
+    const incident = store.getIncident(Number(idText));
+    if (!incident) {
+      writeLine(io.stderr, `oom-check export: incident ${idText} does not exist in ${storeConfig.dbPath}`);
+      return ExitCode.NotFound;
+    }
+    const document = FORMATS[format as keyof typeof FORMATS](incident, store.timeline(incident.id));
+    if (values.out) {
+      writeFileSync(values.out as string, document);
+      writeLine(io.stdout, `wrote the postmortem of incident ${incident.id} to ${values.out as string}`);
+    } else {
+      io.stdout.write(document);
+    }
+    return ExitCode.Ok;
+  } finally {
+    store.close();
+  }
+}

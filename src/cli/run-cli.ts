@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCode, isOomCheckError } from '../core/errors.js';
+import { packageRoot } from '../paths.js';
+import { writeLine, type CliIo } from './cli-io.js';
+import { exportCommand } from './commands/export-command.js';
+import { migrateCommand } from './commands/migrate-command.js';
+import { ExitCode } from './exit-codes.js';
+import { COMMAND_HELP, OVERVIEW } from './usage.js';
+
+type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
+
+const COMMANDS: Record<string, Command> = {
+  export: exportCommand,
+  migrate: migrateCommand,
+};
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+function help(topic: string | undefined, io: CliIo): ExitCode {
+  if (topic === undefined) {
+    writeLine(io.stdout, OVERVIEW);
+    return ExitCode.Ok;
+  }
+  const text = COMMAND_HELP[topic];
+  if (!text) {
+    writeLine(io.stderr, `oom-check: no command "${topic}"; run "oom-check --help" for the list`);
+    return ExitCode.Usage;
+  }
+  writeLine(io.stdout, text);
+  return ExitCode.Ok;
+}
+
+/**
+ * Runs one command line and returns its exit code. Errors that carry a code are the user's to
+ * fix and print as one message; anything else is a bug and prints its stack.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '-h' || name === '--help') return help(undefined, io);
+  if (name === 'help') return help(args[0], io);
+  if (name === '-v' || name === '--version') {
+    writeLine(io.stdout, version());
+    return ExitCode.Ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    writeLine(io.stderr, `oom-check: unknown command "${name}"; run "oom-check --help" for the list`);
+    return ExitCode.Usage;
+  }
+  try {
+    return await command(args, io);
+  } catch (error) {
+    if (!isOomCheckError(error)) throw error;
+    writeLine(io.stderr, error.message);
+    return error.code === ErrorCode.UsageInvalid || error.code === ErrorCode.ConfigInvalid ? ExitCode.Usage : ExitCode.Failure;
+  }
+}
