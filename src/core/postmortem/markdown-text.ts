@@ -2,16 +2,13 @@
  * Markdown for text that came from users, alerts or the cluster: it must read as text, never as
  * markup, table structure or HTML.
  */
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-/** Emphasis, code spans, links and table borders; other punctuation is inert inside one line. */
-const MARKDOWN_PUNCTUATION = /[\\`*_[\]|~]/g;
+/** HTML that would be markup, punctuation that would be emphasis, code, links or table borders, and line breaks. */
+const UNSAFE = /\r\n|[&<>\\`*_[\]|~\r\n]/g;
+const REPLACEMENTS: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r\n': '<br>', '\r': '<br>', '\n': '<br>' };
 
 /** One line of inline text: safe in a table cell or a list item. Line breaks become `<br>`. */
 export function inline(text: string): string {
-  return text
-    .replace(/[&<>]/g, (char) => HTML_ENTITIES[char] ?? char)
-    .replace(MARKDOWN_PUNCTUATION, (char) => `\\${char}`)
-    .replace(/\r\n|\r|\n/g, '<br>');
+  return text.replace(UNSAFE, (match) => REPLACEMENTS[match] ?? `\\${match}`);
 }
 
 /** A fenced code block whose fence is longer than any backtick run inside, so content cannot close it. */
@@ -39,7 +36,8 @@ export function relativeTime(at: string, origin: string): string {
 
 /** `2026-11-27 10:00:01` (UTC, to the second). */
 export function utc(at: string): string {
-  return new Date(at).toISOString().slice(0, 19).replace('T', ' ');
+  // Stored times are ISO-8601 UTC (checked on append), so the first 19 characters are the second.
+  return `${at.slice(0, 10)} ${at.slice(11, 19)}`;
 }
 
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
