@@ -1,0 +1,112 @@
+/**
+ * The parts of Kubernetes objects oom-check reads, as plain JSON (times are ISO strings). The
+ * cluster adapter converts client-node's models into these, so the core needs no SDK.
+ */
+export type Quantities = Record<string, string>;
+
+export interface ResourceRequirements {
+  limits?: Quantities;
+  requests?: Quantities;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image?: string;
+  resources?: ResourceRequirements;
+  ports?: Array<{ name?: string; containerPort: number; protocol?: string }>;
+}
+
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: {
+    exitCode: number;
+    reason?: string;
+    signal?: number;
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
+  };
+}
+
+export interface ContainerStatus {
+  name: string;
+  image?: string;
+  ready?: boolean;
+  restartCount: number;
+  state?: ContainerState;
+  lastState?: ContainerState;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid?: string;
+  controller?: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+}
+
+export interface PodCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+export interface PodSpec {
+  initContainers?: ContainerSpec[];
+  containers: ContainerSpec[];
+}
+
+export interface Pod {
+  metadata: ObjectMeta;
+  spec: PodSpec;
+  status?: {
+    phase?: string;
+    reason?: string;
+    conditions?: PodCondition[];
+    initContainerStatuses?: ContainerStatus[];
+    containerStatuses?: ContainerStatus[];
+  };
+}
+
+export interface PodEvent {
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+}
+
+export const PATCHABLE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
+export type PatchableKind = (typeof PATCHABLE_KINDS)[number];
+
+export interface Workload {
+  kind: PatchableKind;
+  metadata: ObjectMeta;
+  spec: {
+    selector: { matchLabels?: Record<string, string> };
+    template: { metadata?: Partial<ObjectMeta>; spec: PodSpec };
+  };
+}
+
+/** The image-info endpoint's JSON, as the seed's checklist reads it with curl. */
+export interface ImageInfo {
+  layers: Array<{ digest: string; size: number }>;
+  go: { version: string; cgo_enabled: boolean };
+  binary: { size?: number; symtab_ratio: number };
+}
