@@ -8,6 +8,7 @@ export const ErrorCode = {
   IncidentNotFound: 'incident_not_found',
   IncidentInvalid: 'incident_invalid',
   TimelineEventInvalid: 'timeline_event_invalid',
+  RunbookInvalid: 'runbook_invalid',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { isQuantity, parseQuantity } from '../core/quantity.js';
+
+const seconds = (max: number) => z.number().positive({ error: 'must be a positive number of seconds' }).max(max, { error: `must be at most ${max} seconds` });
+const port = z.union([
+  z.number().int().min(1, { error: 'must be a port from 1 to 65535' }).max(65535, { error: 'must be a port from 1 to 65535' }),
+  z.string().regex(/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/, { error: 'must be a port number or a named container port' }),
+]);
+const httpPath = z.string().regex(/^\/[^\s?#]*$/, { error: 'must be an absolute path such as /healthz (no spaces, query or fragment)' });
+const quantity = z
+  .string()
+  .refine((text) => isQuantity(text) && parseQuantity(text) > 0, { error: 'must be a positive Kubernetes quantity such as 16Mi' })
+  .transform(parseQuantity);
+const strictObject = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : undefined) });
+
+export const runbookSchema = strictObject({
+  apiVersion: z.literal('oom-check/v1', { error: 'must be oom-check/v1' }),
+  kind: z.literal('Runbook', { error: 'must be Runbook' }),
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'must be a lower-case name such as oom-initcontainer' }),
+  description: z.string().default(''),
+  budgetSeconds: seconds(3600),
+  steps: strictObject({
+    detect: strictObject({ timeoutSeconds: seconds(300), recentEvents: z.number().int().min(0).max(1000) }),
+    'image-info': strictObject({
+      enabled: z.boolean(),
+      port,
+      path: httpPath,
+      timeoutSeconds: seconds(60),
+      symtabRatioThreshold: z.number().min(0).max(1),
+      largeImageMiB: z.number().positive(),
+    }),
+    'rss-peak': strictObject({
+      enabled: z.boolean(),
+      samples: z.number().int().min(1).max(1000),
+      intervalMs: z.number().int().min(10).max(60_000),
+      pid: z.number().int().min(1),
+      timeoutSeconds: seconds(300),
+    }),
+    propose: strictObject({
+      headroom: z.number().gt(0, { error: 'must be above 0 and at most 1, e.g. 0.85' }).max(1, { error: 'must be above 0 and at most 1, e.g. 0.85' }),
+      fallbackFactor: z.number().gt(1, { error: 'must be above 1, e.g. 2' }).max(16),
+      roundTo: quantity,
+    }),
+    approve: strictObject({
+      mode: z.enum(['manual', 'auto'], { error: 'must be manual or auto' }),
+      timeoutSeconds: seconds(7 * 24 * 3600),
+    }),
+    apply: strictObject({
+      dryRunFirst: z.boolean(),
+      fieldManager: z.string().regex(/^[a-z0-9][a-z0-9-]{0,127}$/, { error: 'must be a lower-case field manager name' }),
+      timeoutSeconds: seconds(300),
+    }),
+    wait: strictObject({
+      condition: z.enum(['Initialized', 'Ready', 'ContainersReady'], { error: 'must be Initialized, Ready or ContainersReady' }),
+      timeoutSeconds: seconds(3600),
+    }),
+    health: strictObject({
+      enabled: z.boolean(),
+      port,
+      path: httpPath,
+      expectStatus: z.string().regex(/^([1-5]xx|[1-5]\d\d)$/, { error: 'must be a status such as 200 or a class such as 2xx' }),
+      timeoutSeconds: seconds(300),
+    }),
+  }),
+  quickDowngrade: strictObject({
+    image: z
+      .string()
+      .regex(/^[^\s@]+@sha256:[0-9a-f]{64}$/, { error: 'must be pinned by digest: repository@sha256:<64 hex>' })
+      .nullable(),
+    maxImageMiB: z.number().positive(),
+  }),
+});
+
+export type Runbook = z.output<typeof runbookSchema>;
+export type RunbookStepName = keyof Runbook['steps'];
