@@ -1,4 +1,5 @@
-import type { Incident, IncidentStatus, NewIncident } from './incident.js';
+import type { Incident, IncidentStatus, NewIncident, WorkloadRef } from './incident.js';
+import type { ObjectMeta, OwnerReference, Pod, PodEvent, Workload } from './k8s-types.js';
 import type { NewTimelineEvent, TimelineEvent } from './timeline.js';
 
 /** Time, passed in so that core code and its tests agree on "now". */
@@ -45,4 +46,52 @@ export interface IncidentStore {
   appendMany(events: readonly NewTimelineEvent[]): TimelineEvent[];
   timeline(incidentId: number): TimelineEvent[];
   close(): void;
+}
+
+export interface ProxyResponse {
+  status: number;
+  body: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/**
+ * The Kubernetes API as the checklist needs it. Every method rejects with a ClusterError whose
+ * message says what to check (for a 403: the RBAC verb and resource).
+ */
+export interface Cluster {
+  /** The cluster's name (kube context), recorded on incidents. */
+  readonly name: string;
+  getPod(namespace: string, name: string): Promise<Pod>;
+  listPods(namespace: string, labelSelector: string): Promise<Pod[]>;
+  /** Events whose involvedObject is the pod, newest last, at most `limit`. */
+  podEvents(namespace: string, pod: string, limit: number): Promise<PodEvent[]>;
+  /** Metadata of a pod's or ReplicaSet's owner, to walk Pod -> ReplicaSet -> Deployment. */
+  getOwnerMeta(namespace: string, owner: OwnerReference): Promise<ObjectMeta>;
+  getWorkload(namespace: string, ref: WorkloadRef): Promise<Workload>;
+  /** A strategic-merge patch of the workload; with dryRun the server validates and returns the result without storing it. */
+  patchWorkload(
+    namespace: string,
+    ref: WorkloadRef,
+    patch: object,
+    options: { dryRun: boolean; fieldManager: string },
+  ): Promise<Workload>;
+  /** GET through the API server's pod proxy; any HTTP status resolves, only transport failures reject. */
+  proxyGet(namespace: string, pod: string, port: number | string, path: string, timeoutMs: number): Promise<ProxyResponse>;
+  exec(namespace: string, pod: string, container: string, command: string[], timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Lists the matching pods, then watches them from the list's resourceVersion, calling `isDone`
+   * with the current set after the list and after every change, until it returns true ('done'),
+   * the timeout passes ('timeout') or the signal aborts ('aborted').
+   */
+  watchPods(
+    namespace: string,
+    labelSelector: string,
+    isDone: (pods: Pod[]) => boolean,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<'done' | 'timeout' | 'aborted'>;
 }
