@@ -1,6 +1,7 @@
 import type { Incident, IncidentStatus, NewIncident, WorkloadRef } from './incident.js';
 import type { ObjectMeta, OwnerReference, Pod, PodEvent, Workload } from './k8s-types.js';
-import type { NewTimelineEvent, TimelineEvent } from './timeline.js';
+import type { RunRecord, RunSpec, RunStatus, StepName, StepStatus, Verdict } from './run.js';
+import type { NewTimelineEvent, TimelineData, TimelineEvent } from './timeline.js';
 
 /** Time, passed in so that core code and its tests agree on "now". */
 export interface Clock {
@@ -94,4 +95,35 @@ export interface Cluster {
     isDone: (pods: Pod[]) => boolean,
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<'done' | 'timeout' | 'aborted'>;
+}
+
+export interface StepChange {
+  name: StepName;
+  /** Compare-and-set: the change applies only if the step is in this status now. */
+  expect?: StepStatus;
+  status: StepStatus;
+  attempts?: number;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  /** Replaces the step's result. */
+  result?: TimelineData;
+  error?: string | null;
+}
+
+export interface RunTransition {
+  at: string;
+  step?: StepChange;
+  run?: { status: RunStatus; verdict?: Verdict };
+  /** Timeline rows written in the same transaction as the change. */
+  events?: readonly NewTimelineEvent[];
+}
+
+/** Checklist runs and their steps; every change is one transaction with its timeline rows. */
+export interface RunStore {
+  /** Starts the run of an incident with every step pending; an incident has at most one run. */
+  createRun(incidentId: number, spec: RunSpec, at: string): RunRecord;
+  getRun(incidentId: number): RunRecord | undefined;
+  listUnfinishedRuns(): RunRecord[];
+  /** Applies the transition; null (and nothing written) when `step.expect` did not hold. */
+  transition(incidentId: number, change: RunTransition): RunRecord | null;
 }

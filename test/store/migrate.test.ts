@@ -84,10 +84,10 @@ describe('migrations', () => {
 
   test('refuses a new migration numbered below one already applied', () => {
     const path = join(dir, 'oom-check.db');
-    writeFileSync(join(migrations, '0003_third.sql'), 'CREATE TABLE third (id INTEGER);');
+    writeFileSync(join(migrations, '0090_third.sql'), 'CREATE TABLE third (id INTEGER);');
     openDatabase(path, { migrations }).db.close();
-    writeFileSync(join(migrations, '0002_second.sql'), 'CREATE TABLE second (id INTEGER);');
-    expect(errorOf(() => openDatabase(path, { migrations })).message).toMatch(/0002_second\.sql is older than the applied migration 3/);
+    writeFileSync(join(migrations, '0080_second.sql'), 'CREATE TABLE second (id INTEGER);');
+    expect(errorOf(() => openDatabase(path, { migrations })).message).toMatch(/0080_second\.sql is older than the applied migration 90/);
   });
 
   test.each([

@@ -1,0 +1,62 @@
+import type { TimelineData } from './timeline.js';
+
+/** The seed's checklist, in its order. The runbook sets each step's parameters, not the order. */
+export const STEP_NAMES = ['detect', 'image-info', 'rss-peak', 'propose', 'approve', 'apply', 'wait', 'health'] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export const STEP_STATUSES = ['pending', 'running', 'waiting-approval', 'succeeded', 'failed', 'skipped'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export type RunStatus = 'active' | 'waiting-approval' | 'finished';
+
+/** How a run ended; the CLI maps each to an exit code. */
+export const VERDICTS = {
+  fixed: 'fixed and verified',
+  'verification-failed': 'patched, but the fix did not verify',
+  'not-oom': 'not an OOM kill',
+  'bare-pod': 'the pod has no owner workload to patch',
+  'unsupported-owner': 'the owner workload kind cannot be patched',
+  'no-plan': 'no higher memory limit can be proposed',
+  rejected: 'the patch was rejected',
+  'not-approved': 'nobody approved the patch in time',
+  'rolled-back': 'the patch was rolled back',
+  failed: 'the checklist failed',
+} as const;
+export type Verdict = keyof typeof VERDICTS;
+
+export interface RunTarget {
+  cluster: string;
+  namespace: string;
+  pod: string;
+}
+
+export interface StepRecord {
+  step: StepName;
+  status: StepStatus;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  result: TimelineData;
+  error: string | null;
+}
+
+/** What a run was started with, kept with it so a resumed run uses the same parameters. */
+export interface RunSpec {
+  target: RunTarget;
+  runbook: TimelineData;
+  maxLimitBytes: number;
+}
+
+export interface RunRecord {
+  incidentId: number;
+  spec: RunSpec;
+  status: RunStatus;
+  verdict: Verdict | null;
+  startedAt: string;
+  updatedAt: string;
+  steps: StepRecord[];
+}
+
+export function isVerdict(text: string): text is Verdict {
+  return Object.hasOwn(VERDICTS, text);
+}
