@@ -9,6 +9,7 @@ export const ErrorCode = {
   IncidentInvalid: 'incident_invalid',
   TimelineEventInvalid: 'timeline_event_invalid',
   RunbookInvalid: 'runbook_invalid',
+  TargetInvalid: 'target_invalid',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,3 +1,4 @@
+import type { Finding } from './finding.js';
 import type { TimelineData } from './timeline.js';
 
 /** The seed's checklist, in its order. The runbook sets each step's parameters, not the order. */
@@ -59,4 +60,25 @@ export interface RunRecord {
 
 export function isVerdict(text: string): text is Verdict {
   return Object.hasOwn(VERDICTS, text);
+}
+
+/** Progress a front end renders: the CLI as lines, Slack as the incident card. */
+export interface RunUpdate {
+  incidentId: number;
+  step: StepName | null;
+  status: StepStatus | 'finished';
+  message: string;
+  elapsedMs: number;
+  budgetMs: number;
+  findings: Finding[];
+  verdict: Verdict | null;
+}
+
+export interface RunObserver {
+  onUpdate(update: RunUpdate): void;
+}
+
+/** A run that ends "verification-failed" keeps its incident open: a rollback is offered until it closes. */
+export function closesIncident(verdict: Verdict): boolean {
+  return verdict !== 'verification-failed';
 }

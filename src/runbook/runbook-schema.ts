@@ -51,7 +51,8 @@ export const runbookSchema = strictObject({
       timeoutSeconds: seconds(300),
     }),
     wait: strictObject({
-      condition: z.enum(['Initialized', 'Ready', 'ContainersReady'], { error: 'must be Initialized, Ready or ContainersReady' }),
+      // The seed's `kubectl wait --for=condition=Initialized`: the init container finished.
+      condition: z.literal('Initialized', { error: 'must be Initialized (the seed waits for the init container to finish)' }),
       timeoutSeconds: seconds(3600),
     }),
     health: strictObject({

@@ -1,0 +1,150 @@
+import { PassThrough } from 'node:stream';
+import { AppsV1Api, CoreV1Api, Exec, PatchStrategy, setHeaderOptions, Watch, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import { ClusterError } from '../../core/cluster-error.js';
+import type { WorkloadRef } from '../../core/incident.js';
+import { PATCHABLE_KINDS, type ObjectMeta, type OwnerReference, type Pod, type PodEvent, type Workload } from '../../core/k8s-types.js';
+import type { Cluster, ExecResult, ProxyResponse } from '../../core/ports.js';
+import { rawGet } from './raw-get.js';
+import { toClusterError, type Operation } from './to-cluster-error.js';
+import { watchPodSet } from './watch-pod-set.js';
+
+/** client-node models carry Date objects; the core reads plain JSON with ISO strings. */
+function plain<T>(model: unknown): T {
+  return JSON.parse(JSON.stringify(model)) as T;
+}
+
+const RESOURCES: Record<string, string> = {
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  ReplicaSet: 'replicasets',
+};
+
+/** The Cluster port on @kubernetes/client-node. */
+export class KubeCluster implements Cluster {
+  readonly name: string;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly server: string;
+
+  constructor(private readonly kc: KubeConfig) {
+    this.name = kc.getCurrentContext() || 'default';
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.server = kc.getCurrentCluster()?.server ?? '(no server)';
+  }
+
+  async getPod(namespace: string, name: string): Promise<Pod> {
+    return this.call({ verb: 'get', resource: 'pods', namespace, name }, async () => plain<Pod>(await this.core.readNamespacedPod({ namespace, name })));
+  }
+
+  async listPods(namespace: string, labelSelector: string): Promise<Pod[]> {
+    return this.call({ verb: 'list', resource: 'pods', namespace }, async () => plain<{ items: Pod[] }>(await this.core.listNamespacedPod({ namespace, labelSelector })).items);
+  }
+
+  async podEvents(namespace: string, pod: string, limit: number): Promise<PodEvent[]> {
+    const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
+    const list = await this.call({ verb: 'list', resource: 'events', namespace }, async () => plain<{ items: PodEvent[] }>(await this.core.listNamespacedEvent({ namespace, fieldSelector })));
+    const time = (event: PodEvent) => Date.parse(event.lastTimestamp ?? event.firstTimestamp ?? '') || 0;
+    return list.items.sort((a, b) => time(a) - time(b)).slice(-limit);
+  }
+
+  async getOwnerMeta(namespace: string, owner: OwnerReference): Promise<ObjectMeta> {
+    const workload = await this.readWorkload(namespace, owner.kind, owner.name);
+    return workload.metadata;
+  }
+
+  async getWorkload(namespace: string, ref: WorkloadRef): Promise<Workload> {
+    if (!(PATCHABLE_KINDS as readonly string[]).includes(ref.kind)) {
+      throw new ClusterError('Invalid', `${ref.kind} ${namespace}/${ref.name} is not a Deployment, StatefulSet or DaemonSet`);
+    }
+    return { ...(await this.readWorkload(namespace, ref.kind, ref.name)), kind: ref.kind as Workload['kind'] };
+  }
+
+  async patchWorkload(namespace: string, ref: WorkloadRef, patch: object, options: { dryRun: boolean; fieldManager: string }): Promise<Workload> {
+    const request = { namespace, name: ref.name, body: patch, fieldManager: options.fieldManager, ...(options.dryRun ? { dryRun: 'All' } : {}) };
+    const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+    const patchers: Record<string, () => Promise<unknown>> = {
+      Deployment: () => this.apps.patchNamespacedDeployment(request, strategic),
+      StatefulSet: () => this.apps.patchNamespacedStatefulSet(request, strategic),
+      DaemonSet: () => this.apps.patchNamespacedDaemonSet(request, strategic),
+    };
+    const patcher = patchers[ref.kind];
+    if (!patcher) throw new ClusterError('Invalid', `${ref.kind} ${namespace}/${ref.name} cannot be patched by oom-check`);
+    const op = { verb: 'patch', resource: `${RESOURCES[ref.kind]}.apps`, namespace, name: ref.name };
+    return { ...(await this.call(op, async () => plain<Workload>(await patcher()))), kind: ref.kind as Workload['kind'] };
+  }
+
+  async proxyGet(namespace: string, pod: string, port: number | string, path: string, timeoutMs: number): Promise<ProxyResponse> {
+    const proxyPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(`${pod}:${port}`)}/proxy${path}`;
+    const response = await this.call({ verb: 'get', resource: 'pods/proxy', namespace, name: pod }, () => rawGet(this.kc, proxyPath, timeoutMs));
+    if (response.status === 403 && /forbidden/i.test(response.body)) {
+      throw toClusterError({ code: 403, body: response.body }, { verb: 'get', resource: 'pods/proxy', namespace, name: pod }, this.server);
+    }
+    return response;
+  }
+
+  async exec(namespace: string, pod: string, container: string, command: string[], timeoutMs: number): Promise<ExecResult> {
+    const op = { verb: 'create', resource: 'pods/exec', namespace, name: pod };
+    return this.call(op, async () => {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      let exitCode: number | null = null;
+      const finished = new Promise<void>((resolve) => {
+        const onStatus = (status: V1Status) => {
+          const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+          exitCode = status.status === 'Success' ? 0 : Number(cause?.message ?? 1);
+          resolve();
+        };
+        void new Exec(this.kc).exec(namespace, pod, container, command, stdout, stderr, null, false, onStatus).then((socket) => {
+          socket.on('close', () => resolve());
+        }, (error: unknown) => {
+          stdout.destroy(error as Error);
+          resolve();
+        });
+      });
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
+      if ((await Promise.race([finished, timer])) === 'timeout') throw new ClusterError('Timeout', `exec in ${namespace}/${pod} did not finish within ${timeoutMs} ms`);
+      if (stdout.errored) throw stdout.errored;
+      return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode: exitCode ?? 1 };
+    });
+  }
+
+  watchPods(namespace: string, labelSelector: string, isDone: (pods: Pod[]) => boolean, options: { timeoutMs: number; signal?: AbortSignal }): Promise<'done' | 'timeout' | 'aborted'> {
+    return watchPodSet({
+      list: async () => {
+        const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, labelSelector }));
+        return { pods: plain<Pod[]>(list.items), resourceVersion: list.metadata?.resourceVersion ?? '' };
+      },
+      watch: (resourceVersion, onEvent, onDone) =>
+        new Watch(this.kc).watch(`/api/v1/namespaces/${namespace}/pods`, { labelSelector, resourceVersion, allowWatchBookmarks: true }, (type, object) => onEvent(type, plain<Pod>(object)), onDone),
+      toError: (error) => toClusterError(error, { verb: 'watch', resource: 'pods', namespace }, this.server),
+      isDone,
+      ...options,
+    });
+  }
+
+  private async readWorkload(namespace: string, kind: string, name: string): Promise<Omit<Workload, 'kind'>> {
+    const readers: Record<string, () => Promise<unknown>> = {
+      Deployment: () => this.apps.readNamespacedDeployment({ namespace, name }),
+      StatefulSet: () => this.apps.readNamespacedStatefulSet({ namespace, name }),
+      DaemonSet: () => this.apps.readNamespacedDaemonSet({ namespace, name }),
+      ReplicaSet: () => this.apps.readNamespacedReplicaSet({ namespace, name }),
+    };
+    const reader = readers[kind];
+    if (!reader) throw new ClusterError('Invalid', `oom-check cannot read owners of kind ${kind}`);
+    return this.call({ verb: 'get', resource: `${RESOURCES[kind]}.apps`, namespace, name }, async () => plain<Workload>(await reader()));
+  }
+
+  private async call<T>(op: Operation, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toClusterError(error, op, this.server);
+    }
+  }
+}

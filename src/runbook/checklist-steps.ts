@@ -1,0 +1,21 @@
+import type { StepName } from '../core/run.js';
+import type { Step } from './step-types.js';
+import { applyStep } from './steps/apply-step.js';
+import { approveStep } from './steps/approve-step.js';
+import { detectStep } from './steps/detect-step.js';
+import { healthStep } from './steps/health-step.js';
+import { imageInfoStep } from './steps/image-info-step.js';
+import { proposeStep } from './steps/propose-step.js';
+import { rssPeakStep } from './steps/rss-peak-step.js';
+import { waitStep } from './steps/wait-step.js';
+
+export const CHECKLIST_STEPS: Readonly<Record<StepName, Step>> = {
+  detect: detectStep,
+  'image-info': imageInfoStep,
+  'rss-peak': rssPeakStep,
+  propose: proposeStep,
+  approve: approveStep,
+  apply: applyStep,
+  wait: waitStep,
+  health: healthStep,
+};

@@ -1,0 +1,63 @@
+import { checkTarget } from '../core/check-target.js';
+import type { Incident, Trigger } from '../core/incident.js';
+import type { Clock, Cluster, IncidentStore, RunStore } from '../core/ports.js';
+import type { RunRecord } from '../core/run.js';
+import { resolveOwner } from './resolve-owner.js';
+import type { Runbook } from './runbook-schema.js';
+
+export interface StartRequest {
+  namespace: string;
+  pod: string;
+  trigger: Trigger;
+  actor: string;
+  runbook: Runbook;
+  maxLimitBytes: number;
+  allowedNamespaces: readonly string[];
+}
+
+export interface StartedIncident {
+  incident: Incident;
+  run: RunRecord;
+  /** False when the pod's workload already had an open incident, which this joined. */
+  created: boolean;
+}
+
+/**
+ * Opens the incident for a pod (or joins the open one of its workload) with its checklist run.
+ * A run that has not finished for this very pod is joined before the pod is read: after a patch
+ * the pod may be gone, and the run must still resume.
+ */
+export async function startIncident(
+  deps: { incidents: IncidentStore; runs: RunStore; cluster: Cluster; clock: Clock },
+  request: StartRequest,
+): Promise<StartedIncident> {
+  checkTarget(request.namespace, request.pod, request.allowedNamespaces);
+  const { incidents, runs, cluster, clock } = deps;
+  const unfinished = runs
+    .listUnfinishedRuns()
+    .find((run) => run.spec.target.cluster === cluster.name && run.spec.target.namespace === request.namespace && run.spec.target.pod === request.pod);
+  if (unfinished) return { incident: incidents.getIncident(unfinished.incidentId)!, run: unfinished, created: false };
+
+  const pod = await cluster.getPod(request.namespace, request.pod);
+  const owner = await resolveOwner(cluster, pod);
+  const at = clock.now().toISOString();
+  const { incident, created } = incidents.openIncident({
+    cluster: cluster.name,
+    namespace: request.namespace,
+    pod: request.pod,
+    owner,
+    container: null,
+    trigger: request.trigger,
+    openedAt: at,
+    actor: request.actor,
+  });
+  const existing = runs.getRun(incident.id);
+  if (existing) return { incident, run: existing, created };
+  incidents.append({ incidentId: incident.id, at, kind: 'note', actor: request.actor, data: { text: `checklist ${request.runbook.name} started`, budgetSeconds: request.runbook.budgetSeconds } });
+  const run = runs.createRun(
+    incident.id,
+    { target: { cluster: cluster.name, namespace: request.namespace, pod: request.pod }, runbook: JSON.parse(JSON.stringify(request.runbook)), maxLimitBytes: request.maxLimitBytes },
+    at,
+  );
+  return { incident, run, created };
+}

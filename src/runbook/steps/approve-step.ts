@@ -1,0 +1,32 @@
+import { resultAs, type Step, type StepOutcome } from '../step-types.js';
+import type { ProposeResult } from './propose-step.js';
+
+export interface ApprovalResult {
+  decision: 'approve' | 'reject';
+  actor: string;
+  limit: string;
+  at: string;
+}
+
+/**
+ * The gate: a durable waiting state that any front end settles (Runner.settleApproval). In auto
+ * mode the runbook approves by itself, except for runs the sweep opened: a sweep never patches
+ * without a person.
+ */
+export const approveStep: Step = async ({ incident, runbook, resultOf, clock }): Promise<StepOutcome> => {
+  const proposed = resultAs<ProposeResult>(resultOf('propose'));
+  if (runbook.steps.approve.mode === 'auto' && incident.trigger !== 'sweep' && proposed.limit) {
+    const approval: ApprovalResult = { decision: 'approve', actor: 'oom-check', limit: proposed.limit, at: clock.now().toISOString() };
+    return {
+      status: 'succeeded',
+      message: `approved by the runbook (auto mode): ${proposed.limit}`,
+      result: { ...approval },
+      events: [{ kind: 'decision', data: { decision: 'approve', limit: proposed.limit, reason: 'runbook approve.mode is auto' } }],
+    };
+  }
+  return {
+    status: 'waiting-approval',
+    message: `raise limits.memory ${proposed.previousLimit ?? '(none)'} -> ${proposed.limit} on ${proposed.workload}: waiting for an approver`,
+    result: { proposedLimit: proposed.limit ?? null },
+  };
+};

@@ -1,0 +1,70 @@
+import type { Finding } from '../../core/finding.js';
+import { describeSubject } from '../../core/incident.js';
+import { PATCHABLE_KINDS } from '../../core/k8s-types.js';
+import { buildImageSwapPatch } from '../../core/rules/build-image-swap-patch.js';
+import { planLimit } from '../../core/rules/plan-limit.js';
+import { resultAs, type Step } from '../step-types.js';
+import type { DetectResult } from './detect-step.js';
+
+export interface ProposeResult {
+  limit: string;
+  limitBytes: number;
+  previousLimit: string | null;
+  rationale: string;
+  workload: string;
+}
+
+/** Plans the new memory limit for the owner workload's pod template; bare pods and other owners are reported, not patched. */
+export const proposeStep: Step = async ({ incident, run, runbook, resultOf }) => {
+  const detect = resultAs<DetectResult>(resultOf('detect'));
+  const peak = resultOf('rss-peak').peakBytes;
+  const settings = runbook.steps.propose;
+  const plan = planLimit({
+    currentLimitBytes: detect.limitBytes ?? null,
+    peakBytes: typeof peak === 'number' ? peak : null,
+    headroom: settings.headroom,
+    fallbackFactor: settings.fallbackFactor,
+    maxBytes: run.spec.maxLimitBytes,
+    roundToBytes: settings.roundTo,
+  });
+  if (!plan.ok) {
+    return { status: 'finished', verdict: 'no-plan', stepStatus: 'failed', message: plan.reason, findings: [{ title: 'No limit to propose', severity: 'critical', detail: plan.reason }] };
+  }
+  const owner = incident.owner;
+  const subject = describeSubject(incident);
+  if (!owner || !(PATCHABLE_KINDS as readonly string[]).includes(owner.kind)) {
+    const why = owner
+      ? `${subject} is not a Deployment, StatefulSet or DaemonSet, so oom-check will not patch it`
+      : `pod ${incident.namespace}/${incident.pod} has no owner workload: oom-check patches workloads, never bare pods`;
+    const message = `${why}. Recreate it with limits.memory ${plan.limit} on container ${detect.container} (${plan.rationale}).`;
+    return {
+      status: 'finished',
+      verdict: owner ? 'unsupported-owner' : 'bare-pod',
+      stepStatus: 'succeeded',
+      message,
+      findings: [{ title: 'Nothing to patch', severity: 'warning', detail: message }],
+    };
+  }
+  const container = detect.container ?? '';
+  const findings: Finding[] = [
+    {
+      title: `Proposed: limits.memory ${detect.limit ?? 'none'} -> ${plan.limit}`,
+      severity: 'info',
+      detail: `${subject}, ${detect.containerKind === 'init' ? 'initContainer' : 'container'} ${container}: ${plan.rationale}`,
+      diff: { before: { 'limits.memory': detect.limit ?? '(none)' }, after: { 'limits.memory': plan.limit } },
+    },
+  ];
+  const slim = runbook.quickDowngrade.image;
+  if (slim && detect.containerKind === 'init') {
+    const swap = buildImageSwapPatch({ kind: 'init', container, image: slim });
+    if (swap.ok) {
+      findings.push({
+        title: 'Alternative: quick downgrade',
+        severity: 'info',
+        detail: `Swap initContainer ${container} to the slim image ${slim} (at most ${runbook.quickDowngrade.maxImageMiB} MiB, digest-pinned) instead of raising the limit.`,
+      });
+    }
+  }
+  const result: ProposeResult = { limit: plan.limit, limitBytes: plan.limitBytes, previousLimit: detect.limit ?? null, rationale: plan.rationale, workload: subject };
+  return { status: 'succeeded', message: `${detect.limit ?? 'no limit'} -> ${plan.limit}: ${plan.rationale}`, result: { ...result }, findings };
+};
