@@ -102,6 +102,9 @@ export interface Workload {
   spec: {
     selector: { matchLabels?: Record<string, string> };
     template: { metadata?: Partial<ObjectMeta>; spec: PodSpec };
+    /** StatefulSet only: OrderedReady (the default) never replaces a pod that is not Ready. */
+    podManagementPolicy?: string;
+    updateStrategy?: { type?: string };
   };
 }
 

@@ -81,6 +81,8 @@ export interface Cluster {
     patch: object,
     options: { dryRun: boolean; fieldManager: string },
   ): Promise<Workload>;
+  /** Deletes a pod (its controller makes a new one); a pod already gone is not an error. */
+  deletePod(namespace: string, name: string): Promise<void>;
   /** GET through the API server's pod proxy; any HTTP status resolves, only transport failures reject. */
   proxyGet(namespace: string, pod: string, port: number | string, path: string, timeoutMs: number): Promise<ProxyResponse>;
   exec(namespace: string, pod: string, container: string, command: string[], timeoutMs: number): Promise<ExecResult>;

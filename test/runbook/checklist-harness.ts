@@ -5,6 +5,7 @@ import { KubeCluster } from '../../src/adapters/k8s/kube-cluster.js';
 import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
 import { SqliteIncidentStore } from '../../src/adapters/sqlite/sqlite-incident-store.js';
 import { SqliteRunStore } from '../../src/adapters/sqlite/sqlite-run-store.js';
+import type { Pod } from '../../src/core/k8s-types.js';
 import { systemClock } from '../../src/core/ports.js';
 import type { RunUpdate } from '../../src/core/run.js';
 import { runbooksDir } from '../../src/paths.js';
@@ -25,9 +26,17 @@ export interface Harness {
   runbook: Runbook;
   updates: RunUpdate[];
   start(namespace: string, pod: string): ReturnType<typeof startIncident>;
-  /** The name of the first pod of a workload, once the simulator has made one. */
-  podOf(namespace: string, prefix: string): Promise<string>;
+  /** The name of the first pod whose name starts with `prefix` once `ready(pod)` holds (default: it exists). */
+  podOf(namespace: string, prefix: string, ready?: (pod: Pod) => boolean): Promise<string>;
+  /** A pod of the workload after its init container was OOMKilled at least once. */
+  oomKilledPod(namespace: string, prefix: string): Promise<string>;
   close(): Promise<void>;
+}
+
+async function podOf(sim: Simulator, namespace: string, prefix: string, ready: (pod: Pod) => boolean = () => true): Promise<string> {
+  const find = () => (sim.listObjects('Pod', namespace) as unknown as Pod[]).find((pod) => pod.metadata.name.startsWith(prefix) && ready(pod));
+  await sim.waitFor(() => find() !== undefined, 15_000, `a pod ${prefix}* in ${namespace}`);
+  return find()!.metadata.name;
 }
 
 /** The whole checklist over real HTTP: simulator, client-node adapter, SQLite in memory. */
@@ -56,11 +65,13 @@ export async function startHarness(scenario: string, tweak: (runbook: Runbook) =
     updates,
     start: (namespace, pod) =>
       startIncident({ incidents, runs, cluster, clock: systemClock }, { namespace, pod, trigger: 'cli', actor: 'cli:tester', runbook, maxLimitBytes: 4 * GiB, allowedNamespaces: [] }),
-    podOf: async (namespace, prefix) => {
-      const find = () => sim.listObjects('Pod', namespace).find((pod) => pod.metadata.name.startsWith(prefix));
-      await sim.waitFor(() => find() !== undefined, 10_000, `a pod ${prefix}*`);
-      return find()!.metadata.name;
-    },
+    podOf: (namespace, prefix, ready) => podOf(sim, namespace, prefix, ready),
+    oomKilledPod: (namespace, prefix) =>
+      podOf(sim, namespace, prefix, (pod) =>
+        [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].some(
+          (status) => status.lastState?.terminated?.reason === 'OOMKilled' || status.state?.terminated?.reason === 'OOMKilled',
+        ),
+      ),
     close: async () => {
       runner.stop();
       await runner.idle();

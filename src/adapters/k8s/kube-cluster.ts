@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { AppsV1Api, CoreV1Api, Exec, PatchStrategy, setHeaderOptions, Watch, type KubeConfig, type V1Status } from '@kubernetes/client-node';
-import { ClusterError } from '../../core/cluster-error.js';
+import { ClusterError, isClusterError } from '../../core/cluster-error.js';
 import type { WorkloadRef } from '../../core/incident.js';
 import { PATCHABLE_KINDS, type ObjectMeta, type OwnerReference, type Pod, type PodEvent, type Workload } from '../../core/k8s-types.js';
 import type { Cluster, ExecResult, ProxyResponse } from '../../core/ports.js';
@@ -73,6 +73,14 @@ export class KubeCluster implements Cluster {
     if (!patcher) throw new ClusterError('Invalid', `${ref.kind} ${namespace}/${ref.name} cannot be patched by oom-check`);
     const op = { verb: 'patch', resource: `${RESOURCES[ref.kind]}.apps`, namespace, name: ref.name };
     return { ...(await this.call(op, async () => plain<Workload>(await patcher()))), kind: ref.kind as Workload['kind'] };
+  }
+
+  async deletePod(namespace: string, name: string): Promise<void> {
+    try {
+      await this.call({ verb: 'delete', resource: 'pods', namespace, name }, () => this.core.deleteNamespacedPod({ namespace, name }));
+    } catch (error) {
+      if (!isClusterError(error, 'NotFound')) throw error;
+    }
   }
 
   async proxyGet(namespace: string, pod: string, port: number | string, path: string, timeoutMs: number): Promise<ProxyResponse> {

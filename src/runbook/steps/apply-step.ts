@@ -27,6 +27,24 @@ async function podUids(context: StepContext, selector: string): Promise<string[]
 }
 
 /**
+ * A StatefulSet with OrderedReady pod management never replaces a pod that is not Ready, so a
+ * patched template alone leaves the OOM-looping pod in place (kubernetes/kubernetes#67250).
+ * Deleting the old, unready pods lets the controller recreate them from the new template.
+ */
+async function releaseStuckPods(context: StepContext, workload: Workload, selector: string, oldUids: readonly string[]): Promise<string[]> {
+  const { spec } = workload;
+  const ordered = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
+  const rolling = (spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
+  if (workload.kind !== 'StatefulSet' || !ordered || !rolling) return [];
+  const namespace = context.run.spec.target.namespace;
+  const stuck = (await context.cluster.listPods(namespace, selector)).filter(
+    (pod) => oldUids.includes(pod.metadata.uid ?? '') && !pod.metadata.deletionTimestamp && !pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
+  for (const pod of stuck) await context.cluster.deletePod(namespace, pod.metadata.name);
+  return stuck.map((pod) => pod.metadata.name);
+}
+
+/**
  * Dry-runs then applies the approved limit. Before acting it records the old values and the
  * current pods; an interrupted attempt finds the limit already set and does not patch again.
  */
@@ -65,9 +83,10 @@ export const applyStep: Step = async (context) => {
 
   if (hasMemoryLimit(workload, kind, container, limit)) {
     const result: ApplyResult = { before, limit, selector, podUids: recorded.podUids ?? [], alreadyApplied: true };
+    const released = await releaseStuckPods(context, workload, selector, result.podUids);
     return {
       status: 'succeeded',
-      message: `${workloadName} already has limits.memory ${limit}: not patched again`,
+      message: `${workloadName} already has limits.memory ${limit}: not patched again${released.length > 0 ? `; deleted unready pods ${released.join(', ')}` : ''}`,
       result: { ...result },
       events: recorded.before ? [] : [patchEvent(true)],
     };
@@ -83,11 +102,14 @@ export const applyStep: Step = async (context) => {
       throw new ClusterError('Invalid', `the server's dry-run of the patch on ${workloadName} did not set limits.memory ${limit}; nothing was changed`);
     }
   }
-  await cluster.patchWorkload(namespace, owner, patch, { ...options, dryRun: false });
+  const patched = await cluster.patchWorkload(namespace, owner, patch, { ...options, dryRun: false });
   const result: ApplyResult = { before, limit, selector, podUids: uids, alreadyApplied: false };
+  const released = await releaseStuckPods(context, patched, selector, uids);
   return {
     status: 'succeeded',
-    message: `patched ${workloadName}: limits.memory ${before.limit ?? '(none)'} -> ${limit}${settings.dryRunFirst ? ' (server dry-run passed first)' : ''}`,
+    message:
+      `patched ${workloadName}: limits.memory ${before.limit ?? '(none)'} -> ${limit}${settings.dryRunFirst ? ' (server dry-run passed first)' : ''}` +
+      (released.length > 0 ? `; deleted unready pods ${released.join(', ')} so the StatefulSet recreates them` : ''),
     result: { ...result },
     events: [patchEvent(false)],
   };
