@@ -4,16 +4,27 @@ import { ErrorCode, isOomCheckError } from '../core/errors.js';
 import { packageRoot } from '../paths.js';
 import { writeLine, type CliIo } from './cli-io.js';
 import { exportCommand } from './commands/export-command.js';
+import { demoCommand } from './commands/demo-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import { rollbackCommand } from './commands/rollback-command.js';
+import { runCommand } from './commands/run-command.js';
+import { runSimCommand } from '../sim/sim-command.js';
 import { ExitCode } from './exit-codes.js';
 import { COMMAND_HELP, OVERVIEW } from './usage.js';
 
 type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
 
 const COMMANDS: Record<string, Command> = {
+  demo: demoCommand,
   export: exportCommand,
   migrate: migrateCommand,
+  rollback: rollbackCommand,
+  run: runCommand,
+  sim: async (args, io) => (await runSimCommand(args, io.stdout, { err: io.stderr })) as ExitCode,
 };
+
+/** Errors that are the user's input to fix: exit code 2. */
+const USAGE_ERRORS: ReadonlySet<string> = new Set([ErrorCode.UsageInvalid, ErrorCode.ConfigInvalid, ErrorCode.TargetInvalid, ErrorCode.RunbookInvalid]);
 
 function version(): string {
   const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
@@ -56,6 +67,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   } catch (error) {
     if (!isOomCheckError(error)) throw error;
     writeLine(io.stderr, error.message);
-    return error.code === ErrorCode.UsageInvalid || error.code === ErrorCode.ConfigInvalid ? ExitCode.Usage : ExitCode.Failure;
+    return USAGE_ERRORS.has(error.code) ? ExitCode.Usage : ExitCode.Failure;
   }
 }

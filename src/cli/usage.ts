@@ -1,5 +1,31 @@
 /** Help texts, one per command, and the overview. */
 export const COMMAND_HELP: Record<string, string> = {
+  run: `Usage: oom-check run <namespace>/<pod> [--yes] [--context C] [--runbook FILE]
+
+Runs the 3-minute hotfix checklist on a pod against the current kube context: detect the OOM
+kill, read image-info, propose a memory limit, ask for approval, dry-run and patch the owner
+workload, wait for Initialized, check health. Run it again on the same pod to resume a run.
+  --yes, -y          approve the proposed limit without asking
+  --context C        kube context (default KUBE_CONTEXT, else the kubeconfig's current one)
+  --runbook FILE     runbook YAML (default OOM_CHECK_RUNBOOK)
+
+Exit codes: 0 fixed and verified, 3 pod not found, 4 verification failed, 5 nothing to patch
+(not an OOM kill, bare pod, no higher limit), 6 not approved, 7 cluster unreachable (resumable).`,
+  demo: `Usage: oom-check demo [--out DIR] [--time-scale X]
+
+Starts the embedded Kubernetes API simulator on the seed's case (an initContainer OOMKilled at
+64Mi), runs the whole checklist with approval given, prints the timeline and writes the
+Markdown postmortem. Uses its own database in DIR; touches no real cluster.
+  --out DIR          where the demo database and postmortem go (default data/demo, emptied first)
+  --time-scale X     real seconds per simulated second (default 0.02; 1 is human speed)`,
+  rollback: `Usage: oom-check rollback <incident-id> [--yes] [--context C]
+
+Restores the memory limit the workload had before oom-check patched it (dry-run first) and
+closes the incident as rolled back. Offered while the incident is open.`,
+  sim: `Usage: oom-check sim --scenario FILE [--port N] [--kubeconfig FILE] [--time-scale X]
+
+Runs the Kubernetes API simulator for a scenario until Ctrl-C and writes a kubeconfig for it.
+Scenarios ship in scenarios/ (seed-oom, healthy, app-crashloop, bare-pod, statefulset, ...).`,
   export: `Usage: oom-check export <incident-id> [--format md|json] [--out FILE]
 
 Writes the postmortem of an incident from the timeline in the database (OOM_CHECK_DB_PATH).
@@ -16,8 +42,12 @@ export const OVERVIEW = `oom-check — runs the 3-minute hotfix checklist for OO
 Usage: oom-check <command> [options]
 
 Commands:
+  demo                   the whole checklist on the embedded simulator (start here)
+  run <namespace>/<pod>  run the checklist on a pod of the current kube context
+  rollback <incident-id> restore the limit a patch replaced
   export <incident-id>   write an incident's postmortem (Markdown or JSON)
   migrate                create or upgrade the database
+  sim --scenario FILE    run the Kubernetes API simulator
   help [command]         show this help, or a command's
 
 Options:

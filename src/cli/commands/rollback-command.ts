@@ -1,0 +1,44 @@
+import { userInfo } from 'node:os';
+import { systemClock } from '../../core/ports.js';
+import { loadKubeConfig } from '../../adapters/k8s/load-kube-config.js';
+import { loadConfig } from '../../config.js';
+import { rollback } from '../../runbook/rollback.js';
+import { wireChecklist } from '../../wire-checklist.js';
+import { openPrompt } from '../ask.js';
+import { writeLine, type CliIo } from '../cli-io.js';
+import { createLogger } from '../create-logger.js';
+import { ExitCode } from '../exit-codes.js';
+import { parseFlags, usageError } from '../parse-flags.js';
+import { COMMAND_HELP } from '../usage.js';
+
+export async function rollbackCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseFlags('rollback', args, { yes: { type: 'boolean', short: 'y', default: false }, context: { type: 'string' } });
+  if (values.help) {
+    writeLine(io.stdout, COMMAND_HELP.rollback ?? '');
+    return ExitCode.Ok;
+  }
+  const [idText, ...extra] = positionals;
+  if (!idText || !/^[1-9]\d{0,15}$/.test(idText)) throw usageError('rollback', `give the incident id as a whole number, e.g. oom-check rollback 42`);
+  if (extra.length > 0) throw usageError('rollback', `unexpected argument "${extra[0]}"`);
+  if (!values.yes) {
+    const prompt = openPrompt(io);
+    const answer = await prompt.ask(`Roll back the patch of incident ${idText}? [y/N]: `);
+    prompt.close();
+    if (answer === null) throw usageError('rollback', 'no terminal to confirm on: pass --yes');
+    if (!/^y(es)?$/i.test(answer.trim())) return ExitCode.NotApproved;
+  }
+  const config = loadConfig(io.env, ['store', 'cluster', 'log']);
+  const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, kubeConfig, clock: systemClock, log: createLogger(config.log.level) });
+  try {
+    const result = await rollback({ ...checklist, clock: systemClock }, Number(idText), `cli:${userInfo().username}`);
+    if (result.outcome === 'rolled-back') {
+      writeLine(io.stdout, `rolled back ${result.workload}: limits.memory ${result.limit ?? '(none)'}; incident ${idText} closed`);
+      return ExitCode.Ok;
+    }
+    writeLine(io.stderr, result.outcome === 'already-rolled-back' ? `already rolled back by ${result.actor} at ${result.at}` : `oom-check rollback: ${result.message}`);
+    return ExitCode.Failure;
+  } finally {
+    await checklist.close();
+  }
+}

@@ -1,0 +1,113 @@
+import { userInfo } from 'node:os';
+import { isClusterError } from '../../core/cluster-error.js';
+import { systemClock } from '../../core/ports.js';
+import type { RunRecord } from '../../core/run.js';
+import { loadKubeConfig } from '../../adapters/k8s/load-kube-config.js';
+import { loadConfig } from '../../config.js';
+import { loadRunbook } from '../../runbook/load-runbook.js';
+import { rollback } from '../../runbook/rollback.js';
+import { settleApproval } from '../../runbook/settle-approval.js';
+import { startIncident } from '../../runbook/start-incident.js';
+import { wireChecklist, type WiredChecklist } from '../../wire-checklist.js';
+import { openPrompt, type Prompt } from '../ask.js';
+import { writeLine, type CliIo } from '../cli-io.js';
+import { createLogger } from '../create-logger.js';
+import { ExitCode, VERDICT_EXIT_CODES } from '../exit-codes.js';
+import { parseFlags, usageError } from '../parse-flags.js';
+import { renderUpdate } from '../render-update.js';
+import { COMMAND_HELP } from '../usage.js';
+
+/** Asks at the gate until the answer settles it; null when nobody can be asked. */
+async function approveAtTerminal(checklist: WiredChecklist, io: CliIo, prompt: Prompt, incidentId: number, actor: string, question: string): Promise<boolean> {
+  for (;;) {
+    const answer = (await prompt.ask(`${question}\n  [y] approve, [n] reject, or type another limit such as 192Mi: `))?.trim();
+    if (answer === undefined) return false;
+    const request = /^y(es)?$/i.test(answer)
+      ? { actor, decision: 'approve' as const }
+      : /^n(o)?$/i.test(answer)
+        ? { actor, decision: 'reject' as const }
+        : { actor, decision: 'approve' as const, limit: answer };
+    const settled = settleApproval({ ...checklist, clock: systemClock }, incidentId, request);
+    if (settled.outcome !== 'invalid-limit') return true;
+    writeLine(io.stdout, `  ${settled.message}`);
+  }
+}
+
+async function offerRollback(checklist: WiredChecklist, io: CliIo, prompt: Prompt, run: RunRecord, actor: string): Promise<void> {
+  const answer = await prompt.ask('Roll the patch back to the previous limit? [y/N]: ');
+  if (answer === null || !/^y(es)?$/i.test(answer.trim())) {
+    writeLine(io.stdout, `The patch stays; roll it back with: oom-check rollback ${run.incidentId}`);
+    return;
+  }
+  const result = await rollback({ ...checklist, clock: systemClock }, run.incidentId, actor);
+  writeLine(io.stdout, result.outcome === 'rolled-back' ? `rolled back ${result.workload} to ${result.limit ?? 'no limit'}` : `no rollback: ${'message' in result ? result.message : result.outcome}`);
+}
+
+export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseFlags('run', args, {
+    yes: { type: 'boolean', short: 'y', default: false },
+    context: { type: 'string' },
+    runbook: { type: 'string' },
+  });
+  if (values.help) {
+    writeLine(io.stdout, COMMAND_HELP.run ?? '');
+    return ExitCode.Ok;
+  }
+  const [target, ...extra] = positionals;
+  if (!target) throw usageError('run', 'give the pod as <namespace>/<pod>, e.g. oom-check run shop/checkout-7d9f8-abcde');
+  if (extra.length > 0) throw usageError('run', `unexpected argument "${extra[0]}"`);
+  const [namespace, pod, ...rest] = target.split('/');
+  if (!namespace || !pod || rest.length > 0) throw usageError('run', `"${target}" is not <namespace>/<pod>, e.g. shop/checkout-7d9f8-abcde`);
+
+  const config = loadConfig(io.env, ['store', 'cluster', 'runbook', 'log']);
+  const runbook = loadRunbook((values.runbook as string | undefined) ?? config.runbook.path);
+  const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
+  const actor = `cli:${userInfo().username}`;
+  const checklist = wireChecklist({
+    dbPath: config.store.dbPath,
+    kubeConfig,
+    clock: systemClock,
+    log: createLogger(config.log.level),
+    observers: [{ onUpdate: (update) => update.status !== 'running' && writeLine(io.stdout, renderUpdate(update)) }],
+  });
+  const prompt = openPrompt(io);
+  try {
+    const started = await startIncident(checklist, {
+      namespace,
+      pod,
+      trigger: 'cli',
+      actor,
+      runbook,
+      maxLimitBytes: config.runbook.maxMemoryLimitBytes,
+      allowedNamespaces: config.cluster.namespaces,
+    });
+    const subject = started.incident.owner ? `${started.incident.owner.kind} ${namespace}/${started.incident.owner.name}` : `pod ${namespace}/${pod}`;
+    writeLine(io.stdout, `incident ${started.incident.id} ${started.created ? 'opened' : 'resumed'} for ${subject} (cluster ${checklist.cluster.name})`);
+    let run = await checklist.runner.advance(started.incident.id);
+    if (run.status === 'waiting-approval') {
+      const question = checklist.incidents.timeline(run.incidentId).findLast((event) => event.kind === 'step.waiting')?.data.message;
+      const settled = values.yes
+        ? settleApproval({ ...checklist, clock: systemClock }, run.incidentId, { actor, decision: 'approve', reason: 'approved with --yes' }).outcome !== 'not-waiting'
+        : await approveAtTerminal(checklist, io, prompt, run.incidentId, actor, `Approve? ${String(question ?? '')}`);
+      if (!settled) {
+        writeLine(io.stdout, `incident ${run.incidentId} is waiting for approval: approve it in Slack, or run again with --yes`);
+        return ExitCode.NotApproved;
+      }
+      run = await checklist.runner.advance(run.incidentId);
+    }
+    if (run.status !== 'finished') {
+      writeLine(io.stdout, `incident ${run.incidentId} is not finished: run "oom-check run ${namespace}/${pod}" again to resume it`);
+      return ExitCode.ClusterUnavailable;
+    }
+    if (run.verdict === 'verification-failed') await offerRollback(checklist, io, prompt, run, actor);
+    writeLine(io.stdout, `incident ${run.incidentId}: ${run.verdict}. Postmortem: oom-check export ${run.incidentId}`);
+    return VERDICT_EXIT_CODES[run.verdict ?? 'failed'];
+  } catch (error) {
+    if (!isClusterError(error)) throw error;
+    writeLine(io.stderr, `oom-check run: ${error.message}`);
+    return error.code === 'NotFound' ? ExitCode.NotFound : ExitCode.ClusterUnavailable;
+  } finally {
+    prompt.close();
+    await checklist.close();
+  }
+}
