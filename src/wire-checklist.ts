@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { Database } from 'better-sqlite3';
 import { KubeCluster } from './adapters/k8s/kube-cluster.js';
 import { openDatabase } from './adapters/sqlite/open-database.js';
 import { SqliteIncidentStore } from './adapters/sqlite/sqlite-incident-store.js';
@@ -8,6 +9,7 @@ import type { RunObserver } from './core/run.js';
 import { Runner } from './runbook/runner.js';
 
 export interface WiredChecklist {
+  db: Database;
   incidents: SqliteIncidentStore;
   runs: SqliteRunStore;
   cluster: KubeCluster;
@@ -25,6 +27,7 @@ export function wireChecklist(options: { dbPath: string; kubeConfig: KubeConfig;
   const cluster = new KubeCluster(options.kubeConfig);
   const runner = new Runner({ incidents, runs, cluster, clock: options.clock, log: options.log, observers: options.observers ?? [] });
   return {
+    db,
     incidents,
     runs,
     cluster,

@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { rollbackCommand } from './commands/rollback-command.js';
 import { runCommand } from './commands/run-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { runSimCommand } from '../sim/sim-command.js';
 import { ExitCode } from './exit-codes.js';
 import { COMMAND_HELP, OVERVIEW } from './usage.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   rollback: rollbackCommand,
   run: runCommand,
+  serve: serveCommand,
   sim: async (args, io) => (await runSimCommand(args, io.stdout, { err: io.stderr })) as ExitCode,
 };
 

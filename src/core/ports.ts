@@ -40,6 +40,8 @@ export interface IncidentStore {
   findOpenIncident(dedupeKey: string): Incident | undefined;
   listIncidents(filter?: IncidentFilter): Incident[];
   setChatRef(id: number, chat: { channel: string; ts: string }): Incident;
+  /** The incident whose card is the message `ts` in `channel`. */
+  findIncidentByChat(chat: { channel: string; ts: string }): Incident | undefined;
   /** Closes an open incident with a verdict and records `incident.closed`; closing twice is an error. */
   closeIncident(id: number, close: { at: string; verdict: string; actor: string; summary?: string }): Incident;
   append(event: NewTimelineEvent): TimelineEvent;
@@ -81,6 +83,10 @@ export interface Cluster {
     patch: object,
     options: { dryRun: boolean; fieldManager: string },
   ): Promise<Workload>;
+  /** Answers when the API server is reachable (for /readyz). */
+  ping(): Promise<void>;
+  /** Namespaces holding a pod of this name, among `namespaces` (all when empty). */
+  findPodNamespaces(pod: string, namespaces: readonly string[]): Promise<string[]>;
   /** Deletes a pod (its controller makes a new one); a pod already gone is not an error. */
   deletePod(namespace: string, name: string): Promise<void>;
   /** GET through the API server's pod proxy; any HTTP status resolves, only transport failures reject. */

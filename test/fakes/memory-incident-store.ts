@@ -70,6 +70,11 @@ export class MemoryIncidentStore implements IncidentStore {
     return structuredClone(incident);
   }
 
+  findIncidentByChat(chat: { channel: string; ts: string }): Incident | undefined {
+    const incident = [...this.incidents.values()].find((i) => i.chat?.channel === chat.channel && i.chat.ts === chat.ts);
+    return incident && structuredClone(incident);
+  }
+
   closeIncident(id: number, close: { at: string; verdict: string; actor: string; summary?: string }): Incident {
     checkNewEvent({ incidentId: id, at: close.at, kind: 'incident.closed', actor: close.actor });
     const incident = this.incidents.get(id);

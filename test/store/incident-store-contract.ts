@@ -116,6 +116,8 @@ export function describeIncidentStoreContract(name: string, makeStore: () => Inc
       const { incident } = store.openIncident(newIncident());
       store.setChatRef(incident.id, { channel: 'C0INCIDENT', ts: '1764237600.000100' });
       expect(store.getIncident(incident.id)?.chat).toEqual({ channel: 'C0INCIDENT', ts: '1764237600.000100' });
+      expect(store.findIncidentByChat({ channel: 'C0INCIDENT', ts: '1764237600.000100' })?.id).toBe(incident.id);
+      expect(store.findIncidentByChat({ channel: 'C0OTHER', ts: '1764237600.000100' })).toBeUndefined();
       expect(codeOf(() => store.setChatRef(404, { channel: 'C1', ts: '1' }))).toBe(ErrorCode.IncidentNotFound);
     });
 

@@ -75,6 +75,27 @@ export class KubeCluster implements Cluster {
     return { ...(await this.call(op, async () => plain<Workload>(await patcher()))), kind: ref.kind as Workload['kind'] };
   }
 
+  async ping(): Promise<void> {
+    await this.call({ verb: 'get', resource: 'version', namespace: '(cluster)' }, () => rawGet(this.kc, '/version', 3000).then((response) => {
+      if (response.status !== 200) throw Object.assign(new Error(`GET /version answered ${response.status}`), { code: response.status, body: response.body });
+    }));
+  }
+
+  async findPodNamespaces(pod: string, namespaces: readonly string[]): Promise<string[]> {
+    const fieldSelector = `metadata.name=${pod}`;
+    if (namespaces.length === 0) {
+      const list = await this.call({ verb: 'list', resource: 'pods', namespace: '(all namespaces)' }, () => this.core.listPodForAllNamespaces({ fieldSelector }));
+      return list.items.map((item) => item.metadata?.namespace ?? '').filter(Boolean);
+    }
+    const found = await Promise.all(
+      namespaces.map(async (namespace) => {
+        const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, fieldSelector }));
+        return list.items.length > 0 ? [namespace] : [];
+      }),
+    );
+    return found.flat();
+  }
+
   async deletePod(namespace: string, name: string): Promise<void> {
     try {
       await this.call({ verb: 'delete', resource: 'pods', namespace, name }, () => this.core.deleteNamespacedPod({ namespace, name }));

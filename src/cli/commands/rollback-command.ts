@@ -6,7 +6,7 @@ import { rollback } from '../../runbook/rollback.js';
 import { wireChecklist } from '../../wire-checklist.js';
 import { openPrompt } from '../ask.js';
 import { writeLine, type CliIo } from '../cli-io.js';
-import { createLogger } from '../create-logger.js';
+import { createLogger } from '../../create-logger.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseFlags, usageError } from '../parse-flags.js';
 import { COMMAND_HELP } from '../usage.js';

@@ -11,7 +11,7 @@ import { startIncident } from '../../runbook/start-incident.js';
 import { wireChecklist, type WiredChecklist } from '../../wire-checklist.js';
 import { openPrompt, type Prompt } from '../ask.js';
 import { writeLine, type CliIo } from '../cli-io.js';
-import { createLogger } from '../create-logger.js';
+import { createLogger } from '../../create-logger.js';
 import { ExitCode, VERDICT_EXIT_CODES } from '../exit-codes.js';
 import { parseFlags, usageError } from '../parse-flags.js';
 import { renderUpdate } from '../render-update.js';

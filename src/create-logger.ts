@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { Logger } from '../core/ports.js';
+import type { Logger } from './core/ports.js';
 
 /** JSON logs on stderr, so stdout carries only what the command prints for people. */
 export function createLogger(level: string): Logger {

@@ -1,0 +1,134 @@
+import { parseQuantity } from '../../core/quantity.js';
+import { checkEditedLimit } from '../../core/rules/check-edited-limit.js';
+import { formatQuantity } from '../../core/quantity.js';
+import type { TimelineData, TimelineKind } from '../../core/timeline.js';
+import { rollback } from '../../runbook/rollback.js';
+import { settleApproval, type ApprovalRequest } from '../../runbook/settle-approval.js';
+import { ACTIONS } from './card-blocks.js';
+import { exportPostmortem } from './command-handler.js';
+import { utcTime, who } from './mrkdwn.js';
+import { slackActor, type SlackContext } from './slack-context.js';
+
+export const EDIT_LIMIT_MODAL = 'oom_edit_limit_modal';
+export const LIMIT_BLOCK = 'limit';
+export const LIMIT_INPUT = 'value';
+
+export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
+
+export interface ActionRequest {
+  action: ActionId;
+  incidentId: number;
+  userId: string;
+  triggerId: string;
+}
+
+const GUARDED: ReadonlySet<ActionId> = new Set([ACTIONS.approve, ACTIONS.editLimit, ACTIONS.reject, ACTIONS.rollback]);
+const LABELS: Record<ActionId, string> = {
+  oom_approve: 'Approve patch',
+  oom_edit_limit: 'Edit limit',
+  oom_reject: 'Reject',
+  oom_rollback: 'Roll back',
+  oom_export: 'Export postmortem',
+};
+
+function record(context: SlackContext, incidentId: number, userId: string, kind: TimelineKind, data: TimelineData): void {
+  context.incidents.append({ incidentId, at: context.clock.now().toISOString(), kind, actor: slackActor(userId), data });
+}
+
+async function tell(context: SlackContext, incidentId: number, userId: string, text: string): Promise<void> {
+  const channel = context.incidents.getIncident(incidentId)?.chat?.channel;
+  if (channel) await context.client.chat.postEphemeral({ channel, user: userId, text });
+}
+
+/** Settles the gate and, when approved, continues the run; answers the clicker when it was already decided. */
+export async function decide(context: SlackContext, incidentId: number, userId: string, request: Omit<ApprovalRequest, 'actor'>): Promise<string | null> {
+  const answer = settleApproval(context, incidentId, { ...request, actor: slackActor(userId) });
+  switch (answer.outcome) {
+    case 'settled':
+      void context.messenger.refreshCard(incidentId);
+      if (answer.decision === 'approve') context.background(`advance ${incidentId}`, () => context.runner.advance(incidentId));
+      return null;
+    case 'invalid-limit':
+      return answer.message;
+    case 'already-decided':
+      record(context, incidentId, userId, 'note', { text: `clicked after the decision (${answer.decision} by ${answer.actor})` });
+      await tell(context, incidentId, userId, `Already decided: *${answer.decision}* by ${who(answer.actor)} at ${utcTime(answer.at)}.`);
+      return null;
+    case 'not-waiting':
+      record(context, incidentId, userId, 'note', { text: `clicked ${request.decision}: ${answer.message}` });
+      await tell(context, incidentId, userId, `Nothing to decide: ${answer.message}.`);
+      return null;
+  }
+}
+
+function editLimitModal(context: SlackContext, incidentId: number) {
+  const propose = context.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result ?? {};
+  const text = (value: unknown) => (typeof value === 'string' ? value : '(none)');
+  return {
+    type: 'modal' as const,
+    callback_id: EDIT_LIMIT_MODAL,
+    private_metadata: String(incidentId),
+    title: { type: 'plain_text' as const, text: 'Edit memory limit' },
+    submit: { type: 'plain_text' as const, text: 'Approve this limit' },
+    close: { type: 'plain_text' as const, text: 'Cancel' },
+    blocks: [
+      {
+        type: 'section' as const,
+        text: {
+          type: 'mrkdwn' as const,
+          text: `Incident #${incidentId}: current \`limits.memory\` *${text(propose.previousLimit)}*, proposed *${text(propose.limit)}*.\n` +
+            `The limit must be above the current one and at most ${formatQuantity(context.maxLimitBytes)}.`,
+        },
+      },
+      {
+        type: 'input' as const,
+        block_id: LIMIT_BLOCK,
+        label: { type: 'plain_text' as const, text: 'New memory limit' },
+        element: { type: 'plain_text_input' as const, action_id: LIMIT_INPUT, initial_value: text(propose.limit), placeholder: { type: 'plain_text' as const, text: 'e.g. 192Mi' } },
+      },
+    ],
+  };
+}
+
+/** A click on a card button. Approve, edit, reject and roll back are for approvers only; every click is on the timeline. */
+export async function handleAction(context: SlackContext, request: ActionRequest): Promise<void> {
+  const { incidentId, userId, action } = request;
+  if (!context.incidents.getIncident(incidentId)) return;
+  if (GUARDED.has(action) && !(await context.approvers.allows(userId))) {
+    record(context, incidentId, userId, 'access.denied', { action, message: `${LABELS[action]} refused: not in SLACK_APPROVERS` });
+    await tell(context, incidentId, userId, `:no_entry: Only approvers may *${LABELS[action]}*. Ask someone in SLACK_APPROVERS; your attempt is on the incident timeline.`);
+    return;
+  }
+  switch (action) {
+    case ACTIONS.approve:
+    case ACTIONS.reject:
+      await decide(context, incidentId, userId, { decision: action === ACTIONS.approve ? 'approve' : 'reject' });
+      return;
+    case ACTIONS.editLimit:
+      record(context, incidentId, userId, 'note', { text: 'opened Edit limit' });
+      await context.client.views.open({ trigger_id: request.triggerId, view: editLimitModal(context, incidentId) });
+      return;
+    case ACTIONS.rollback: {
+      const result = await rollback(context, incidentId, slackActor(userId));
+      if (result.outcome !== 'rolled-back') {
+        record(context, incidentId, userId, 'note', { text: `clicked Roll back: ${result.outcome === 'already-rolled-back' ? `already rolled back by ${result.actor}` : result.message}` });
+        await tell(context, incidentId, userId, result.outcome === 'already-rolled-back' ? `Already rolled back by ${who(result.actor)} at ${utcTime(result.at)}.` : `No rollback: ${result.message}.`);
+      }
+      void context.messenger.refreshCard(incidentId);
+      return;
+    }
+    case ACTIONS.export:
+      record(context, incidentId, userId, 'note', { text: 'exported the postmortem' });
+      await exportPostmortem(context, incidentId, userId);
+      return;
+  }
+}
+
+/** The Edit limit modal's submission: an error for the input, or null when the edited limit was approved. */
+export async function handleEditLimit(context: SlackContext, incidentId: number, userId: string, value: string): Promise<string | null> {
+  if (!(await context.approvers.allows(userId))) return 'Only approvers in SLACK_APPROVERS may approve a limit.';
+  const previous = context.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result.previousLimit;
+  const checked = checkEditedLimit(value, { currentBytes: typeof previous === 'string' ? parseQuantity(previous) : null, maxBytes: context.maxLimitBytes });
+  if (!checked.ok) return checked.problem;
+  return decide(context, incidentId, userId, { decision: 'approve', limit: checked.limit });
+}

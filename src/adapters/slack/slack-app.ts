@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
+import type { Logger } from '../../core/ports.js';
+import { EDIT_LIMIT_MODAL, handleAction, handleEditLimit, LIMIT_BLOCK, LIMIT_INPUT, type ActionId } from './action-handler.js';
+import { boltLogger } from './bolt-logger.js';
+import { handleCommand } from './command-handler.js';
+import type { SlackContext } from './slack-context.js';
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret: string | null;
+  appToken: string | null;
+  apiUrl: string | null;
+  log: Logger;
+  /** True the first time a request key is seen (persisted), so retries start nothing twice. */
+  firstTime(key: string): boolean;
+}
+
+export interface SlackApp {
+  app: App;
+  /** HTTP mode: the listener for `/slack/events` on the bot's own server. Null in Socket Mode. */
+  requestListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  /** Socket Mode: connects; HTTP mode: nothing to do. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function requestKey(body: Record<string, unknown>): string | null {
+  if (typeof body.event_id === 'string') return `event:${body.event_id}`;
+  if (typeof body.trigger_id === 'string') return `trigger:${body.trigger_id}`;
+  return null;
+}
+
+/** Bolt, thin: signature checks, acks and retries are Bolt's and this file's; decisions are the handlers'. */
+export function createSlackApp(options: SlackAppOptions, context: () => SlackContext): SlackApp {
+  const logger = boltLogger(options.log);
+  const clientOptions = options.apiUrl ? { slackApiUrl: options.apiUrl } : {};
+  const receiver = options.appToken ? null : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: '/slack/events', logger });
+  const app = options.appToken
+    ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logger })
+    : new App({ token: options.botToken, receiver: receiver!, clientOptions, logger });
+
+  const dedupe: Middleware<AnyMiddlewareArgs> = async (args) => {
+    const key = requestKey(args.body as unknown as Record<string, unknown>);
+    if (key && !options.firstTime(key)) {
+      options.log.info({ key }, 'Slack re-sent a request already handled; acknowledged, nothing started');
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+      return;
+    }
+    await args.next();
+  };
+  app.use(dedupe);
+
+  app.command('/oom-check', async ({ command, ack }) => {
+    const answer = handleCommand(context(), { text: command.text, userId: command.user_id, channelId: command.channel_id });
+    await ack(answer.reply ? { response_type: 'ephemeral', text: answer.reply } : undefined);
+    if (answer.then) context().background(`/oom-check ${command.text}`, answer.then);
+  });
+
+  app.action(/^oom_/, async ({ ack, body, action }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    const request = { action: action.action_id as ActionId, incidentId: Number(action.value), userId: body.user.id, triggerId: body.trigger_id };
+    context().background(`action ${request.action}`, () => handleAction(context(), request));
+  });
+
+  app.view(EDIT_LIMIT_MODAL, async ({ ack, body, view }) => {
+    const value = view.state.values[LIMIT_BLOCK]?.[LIMIT_INPUT]?.value ?? '';
+    const problem = await handleEditLimit(context(), Number(view.private_metadata), body.user.id, value);
+    await ack(problem ? { response_action: 'errors', errors: { [LIMIT_BLOCK]: problem } } : undefined);
+  });
+
+  app.event('message', async ({ event }) => {
+    if (!('thread_ts' in event) || !event.thread_ts || event.subtype !== undefined || !('user' in event) || !event.user || 'bot_id' in event && event.bot_id) return;
+    const { incidents, clock } = context();
+    const incident = incidents.findIncidentByChat({ channel: event.channel, ts: event.thread_ts });
+    if (!incident) return;
+    incidents.append({ incidentId: incident.id, at: clock.now().toISOString(), kind: 'note', actor: `slack:${event.user}`, data: { text: event.text ?? '' } });
+  });
+
+  app.error(async (error) => {
+    options.log.error({ err: error }, 'a Slack listener failed');
+  });
+
+  return {
+    app,
+    requestListener: receiver ? receiver.requestListener : null,
+    start: async () => {
+      if (options.appToken) await app.start();
+    },
+    stop: async () => {
+      if (options.appToken) await app.stop();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { webApi } from '@slack/bolt';
+import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../../core/ports.js';
+import type { Runbook } from '../../runbook/runbook-schema.js';
+import type { Runner } from '../../runbook/runner.js';
+import type { Approvers } from './approvers.js';
+import type { IncidentMessenger } from './incident-messenger.js';
+
+/** What the Slack handlers share: the checklist, Slack's client, and work still running after an ack. */
+export interface SlackContext {
+  incidents: IncidentStore;
+  runs: RunStore;
+  cluster: Cluster;
+  runner: Runner;
+  clock: Clock;
+  log: Logger;
+  client: webApi.WebClient;
+  messenger: IncidentMessenger;
+  approvers: Approvers;
+  runbook: Runbook;
+  maxLimitBytes: number;
+  allowedNamespaces: readonly string[];
+  /** Keeps work started after an ack, so shutdown can wait for it; failures are logged, never lost. */
+  background(what: string, work: () => Promise<unknown>): void;
+}
+
+export const slackActor = (userId: string): string => `slack:${userId}`;

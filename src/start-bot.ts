@@ -1,0 +1,116 @@
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from './adapters/k8s/load-kube-config.js';
+import { Approvers } from './adapters/slack/approvers.js';
+import { IncidentMessenger } from './adapters/slack/incident-messenger.js';
+import { createSlackApp } from './adapters/slack/slack-app.js';
+import type { SlackContext } from './adapters/slack/slack-context.js';
+import { renderThreadMessage } from './adapters/slack/thread-message.js';
+import { SqliteRequestLog } from './adapters/sqlite/sqlite-request-log.js';
+import { loadConfig } from './config.js';
+import { systemClock, type Clock, type Logger } from './core/ports.js';
+import type { RunObserver } from './core/run.js';
+import { createLogger } from './create-logger.js';
+import { loadRunbook } from './runbook/load-runbook.js';
+import { createBotServer, type Readiness } from './server/bot-server.js';
+import { wireChecklist, type WiredChecklist } from './wire-checklist.js';
+
+export interface BotOptions {
+  env: NodeJS.ProcessEnv;
+  /** 127.0.0.1 in tests; all interfaces by default, as a container needs. */
+  host?: string;
+  clock?: Clock;
+  log?: Logger;
+  kubeConfig?: KubeConfig;
+  /** How long shutdown lets running steps reach a persisted state before aborting them. */
+  drainMs?: number;
+}
+
+export interface Bot {
+  url: string;
+  checklist: WiredChecklist;
+  /** Resolves when every open run was resumed at start (as far as each could go). */
+  resumed: Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root of `oom-check serve`: config -> migrations -> cluster -> Slack -> HTTP
+ * server; then the open runs are resumed.
+ */
+export async function startBot(options: BotOptions): Promise<Bot> {
+  const config = loadConfig(options.env, ['store', 'server', 'slack', 'cluster', 'runbook', 'log']);
+  const log = options.log ?? createLogger(config.log.level);
+  const clock = options.clock ?? systemClock;
+  const runbook = loadRunbook(config.runbook.path);
+  const kubeConfig = options.kubeConfig ?? loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context });
+  const observers: RunObserver[] = [];
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, kubeConfig, clock, log, observers });
+  const requestLog = new SqliteRequestLog(checklist.db);
+  const work = new Set<Promise<unknown>>();
+  const background = (what: string, task: () => Promise<unknown>) => {
+    const running = task().catch((error: unknown) => log.error({ err: error, what }, 'background work failed'));
+    work.add(running);
+    void running.finally(() => work.delete(running));
+  };
+
+  // The Slack app's listeners need the context, and the context needs the app's client.
+  const late: { context?: SlackContext } = {};
+  const slack = createSlackApp({ ...config.slack, log, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
+  const client = slack.app.client;
+  const messenger = new IncidentMessenger({ client, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel });
+  const approvers = new Approvers(config.slack.approvers, { members: async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [] }, log);
+  late.context = { ...checklist, client, messenger, approvers, log, runbook, maxLimitBytes: config.runbook.maxMemoryLimitBytes, allowedNamespaces: config.cluster.namespaces, background };
+  observers.push({
+    onUpdate: (update) => {
+      void messenger.refreshCard(update.incidentId);
+      const thread = renderThreadMessage(update);
+      if (thread) void messenger.postInThread(update.incidentId, thread);
+    },
+  });
+
+  const readiness = async (): Promise<Readiness> => {
+    const checks: Record<string, string> = {};
+    try {
+      checklist.db.prepare('SELECT 1').get();
+      checks.database = 'ok';
+    } catch (error) {
+      checks.database = (error as Error).message;
+    }
+    checks.cluster = await checklist.cluster.ping().then(() => 'ok', (error: unknown) => (error as Error).message);
+    return { ready: Object.values(checks).every((check) => check === 'ok'), checks };
+  };
+  const server = createBotServer({ log, slack: slack.requestListener, readiness });
+  server.listen(config.server.port, options.host ?? '0.0.0.0');
+  await once(server, 'listening');
+  await slack.start();
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  log.info({ url, socketMode: config.slack.socketMode, cluster: checklist.cluster.name }, 'oom-check is serving');
+  const resumed = checklist.runner.resumeAll().then((runs) => {
+    for (const run of runs) void messenger.refreshCard(run.incidentId);
+    return runs;
+  });
+
+  return {
+    url,
+    checklist,
+    resumed,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const drained = Promise.allSettled([...work, checklist.runner.idle()]);
+      const deadline = new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref());
+      await Promise.race([drained, deadline]);
+      checklist.runner.stop();
+      await Promise.allSettled([...work, checklist.runner.idle(), resumed]);
+      await Promise.race([messenger.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      await slack.stop();
+      server.closeAllConnections();
+      await closed;
+      await checklist.close();
+      log.info({}, 'oom-check stopped');
+    },
+  };
+}
