@@ -2,7 +2,7 @@ import { renderCard } from '../../../src/adapters/slack/card-blocks.js';
 import { buildCardView } from '../../../src/adapters/slack/card-view.js';
 import { renderThreadMessage } from '../../../src/adapters/slack/thread-message.js';
 import type { Incident } from '../../../src/core/incident.js';
-import { STEP_NAMES, type RunRecord, type StepStatus } from '../../../src/core/run.js';
+import { STEP_NAMES, type RunRecord, type StepRecord, type StepStatus } from '../../../src/core/run.js';
 import type { TimelineEvent } from '../../../src/core/timeline.js';
 
 const incident: Incident = {
@@ -29,7 +29,7 @@ function run(statuses: Partial<Record<(typeof STEP_NAMES)[number], StepStatus>>,
     verdict: null,
     startedAt: incident.openedAt,
     updatedAt: incident.openedAt,
-    steps: STEP_NAMES.map((step) => ({
+    steps: STEP_NAMES.map((step): StepRecord => ({
       step,
       status: statuses[step] ?? 'pending',
       attempts: 1,
@@ -71,7 +71,7 @@ describe('the incident card', () => {
   test('text from the cluster is escaped and long text is cut with a pointer to the export', () => {
     const long = `<script>alert(1)</script> & ${'x'.repeat(5000)}`;
     const card = renderCard(buildCardView(incident, run({ detect: 'failed' }), [event('step.failed', { message: long })], now));
-    const texts = card.blocks.flatMap((block) => ('text' in block && block.text ? [block.text.text] : []));
+    const texts = card.blocks.flatMap((block) => ('text' in block && block.text && typeof block.text !== 'string' ? [block.text.text] : []));
     expect(texts.every((text) => text.length <= 3000)).toBe(true);
     const quoted = texts.find((text) => text.startsWith('> '))!;
     expect(quoted).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp;');
