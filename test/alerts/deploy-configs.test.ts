@@ -70,7 +70,7 @@ describe('deploy/prometheus/oom-check-rules.yaml', () => {
     expect(rule?.expr).toMatch(/max by \(namespace, pod, container\)/);
     expect(rule?.for).toMatch(/^([0-9]+s|[1-5]m)$/);
     expect(rule?.labels?.severity).toBeDefined();
-    expect(Object.keys(rule?.annotations ?? {}).sort()).toEqual(['description', 'runbook_url', 'summary']);
+    expect(Object.keys(rule?.annotations ?? {}).sort()).toEqual(['description', 'summary']);
   });
 });
 
