@@ -100,11 +100,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const drained = Promise.allSettled([...work, checklist.runner.idle()]);
-      const deadline = new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref());
-      await Promise.race([drained, deadline]);
+      // Reads and waits stop at once and resume after a restart; a patch in flight finishes first.
       checklist.runner.stop();
-      await Promise.allSettled([...work, checklist.runner.idle(), resumed]);
+      const drained = Promise.allSettled([...work, checklist.runner.idle(), resumed]);
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref())]);
       await Promise.race([messenger.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       await slack.stop();
       server.closeAllConnections();

@@ -8,7 +8,7 @@ import { SYSTEM_ACTOR, type NewTimelineEvent, type TimelineData, type TimelineKi
 import { CHECKLIST_STEPS } from './checklist-steps.js';
 import type { Runbook } from './runbook-schema.js';
 import { stepDeadlineMs } from './step-deadline.js';
-import type { Step, StepContext, StepOutcome } from './step-types.js';
+import { StepInterrupted, type Step, type StepContext, type StepOutcome } from './step-types.js';
 
 export interface RunnerDeps {
   incidents: IncidentStore;
@@ -164,8 +164,8 @@ export class Runner {
     const at = this.deps.clock.now().toISOString();
     const clusterError = isClusterError(error) ? error : null;
     const message = error instanceof Error ? error.message : String(error);
-    const retryable = clusterError?.retryable === true && !this.stopping.signal.aborted;
-    if (!clusterError) this.deps.log.error({ err: error, incidentId: incident.id, step: name }, 'checklist step crashed');
+    const retryable = clusterError?.retryable === true || error instanceof StepInterrupted;
+    if (!clusterError && !this.stopping.signal.aborted) this.deps.log.error({ err: error, incidentId: incident.id, step: name }, 'checklist step crashed');
     this.deps.runs.transition(incident.id, {
       at,
       step: { name, status: 'failed', finishedAt: at, error: message },

@@ -47,3 +47,8 @@ export type Step = (context: StepContext) => Promise<StepOutcome>;
 export function resultAs<T>(data: TimelineData): Partial<T> {
   return data as Partial<T>;
 }
+
+/** A step stopped by shutdown: the run stays open and the step runs again after a restart. */
+export class StepInterrupted extends Error {
+  override readonly name = 'StepInterrupted';
+}

@@ -1,5 +1,5 @@
 import { evaluateRollout, type RolloutState } from '../../core/rules/evaluate-rollout.js';
-import { resultAs, type Step } from '../step-types.js';
+import { resultAs, StepInterrupted, type Step } from '../step-types.js';
 import type { ApplyResult } from './apply-step.js';
 import type { DetectResult } from './detect-step.js';
 
@@ -22,6 +22,8 @@ export const waitStep: Step = async ({ cluster, run, runbook, resultOf, signal }
     },
     { timeoutMs: timeoutSeconds * 1000, signal },
   );
+  // Shutdown, not a verdict: the run resumes the wait after a restart.
+  if (outcome === 'aborted') throw new StepInterrupted('the wait was interrupted before a new pod was Initialized');
   const state = last as RolloutState;
   if (outcome === 'done' && state.state === 'initialized') {
     return { status: 'succeeded', message: `new pod ${state.pod} is Initialized`, result: { pod: state.pod } };
@@ -29,9 +31,7 @@ export const waitStep: Step = async ({ cluster, run, runbook, resultOf, signal }
   const message =
     state.state === 'oom-killed'
       ? `${state.detail}: the new limit is still too low`
-      : outcome === 'aborted'
-        ? 'the wait was stopped before a new pod was Initialized'
-        : `no new pod became Initialized within ${timeoutSeconds} s (${state.state === 'pending' ? state.detail : state.pod})`;
+      : `no new pod became Initialized within ${timeoutSeconds} s (${state.state === 'pending' ? state.detail : state.pod})`;
   return {
     status: 'finished',
     verdict: 'verification-failed',

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Pod } from '../../src/core/k8s-types.js';
+import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
+import { startBot, type Bot } from '../../src/start-bot.js';
+import { blockActionPayload, viewSubmissionPayload } from '../support/slack/payloads.js';
+import { blockActionBody, postToBolt, slashCommandBody, viewSubmissionBody } from '../support/slack/sign-request.js';
+import { startSlackReplica, type RecordedCall, type SlackReplica } from '../support/slack/slack-replica.js';
+
+export const SECRET = 'test-signing-secret-0123456789abcdef';
+export const APPROVER = { id: 'U0APPROVER', username: 'approver' };
+export const GROUPIE = { id: 'U0GROUPIE', username: 'groupie' };
+export const STRANGER = { id: 'U0STRANGER', username: 'stranger' };
+export const CHANNEL = 'C0INCIDENT';
+
+export interface BotHarness {
+  sim: Simulator;
+  replica: SlackReplica;
+  bot: Bot;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  command(text: string, options?: { user?: string; triggerId?: string; retryNum?: number; timestamp?: number; secret?: string }): Promise<{ status: number; body: string }>;
+  click(actionId: string, incidentId: number, user?: { id: string; username: string }): Promise<{ status: number; body: string }>;
+  submitLimit(incidentId: number, value: string, user?: { id: string; username: string }): Promise<{ status: number; body: string }>;
+  /** The card message once posted: the first chat.postMessage without thread_ts. */
+  card(): Promise<RecordedCall>;
+  /** A chat.update of the card whose blocks contain `text`. */
+  cardShows(text: string, timeoutMs?: number): Promise<RecordedCall>;
+  oomKilledPod(prefix: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startBotHarness(options: { scenario?: string; timeScale?: number; env?: NodeJS.ProcessEnv; startBot?: boolean } = {}): Promise<BotHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'oom-check-bot-'));
+  const sim = await startSimulator({ scenario: options.scenario ?? 'seed-oom', timeScale: options.timeScale ?? 0.001 });
+  writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfigYaml());
+  const replica = await startSlackReplica();
+  replica.setUsergroupMembers('S0APPROVERS', [GROUPIE.id]);
+  const env: NodeJS.ProcessEnv = {
+    OOM_CHECK_DB_PATH: join(dir, 'oom-check.db'),
+    KUBECONFIG: join(dir, 'kubeconfig'),
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: replica.apiUrl,
+    SLACK_APPROVERS: `${APPROVER.id},S0APPROVERS`,
+    ...options.env,
+  };
+  const bot = await startBot({ env, host: '127.0.0.1', log: pino({ level: 'silent' }) });
+  const events = `${bot.url}/slack/events`;
+  const post = (body: string, extra: { retryNum?: number; timestamp?: number; secret?: string } = {}) =>
+    postToBolt(events, body, { secret: extra.secret ?? SECRET, ...(extra.retryNum !== undefined ? { retryNum: extra.retryNum } : {}), ...(extra.timestamp !== undefined ? { timestamp: extra.timestamp } : {}) });
+  const isCard = (call: RecordedCall) => call.args.thread_ts === undefined;
+  const harness: BotHarness = {
+    sim,
+    replica,
+    bot,
+    dir,
+    env,
+    command: (text, o = {}) =>
+      post(slashCommandBody({ text, user_id: o.user ?? APPROVER.id, channel_id: CHANNEL, ...(o.triggerId ? { trigger_id: o.triggerId } : {}) }), o),
+    click: async (actionId, incidentId, user = APPROVER) => {
+      const card = await harness.card();
+      return post(blockActionBody(blockActionPayload({ actions: [{ action_id: actionId, value: String(incidentId) }], user, message: { ts: String(card.response.ts) } })));
+    },
+    submitLimit: (incidentId, value, user = APPROVER) =>
+      post(viewSubmissionBody(viewSubmissionPayload({ callback_id: 'oom_edit_limit_modal', private_metadata: String(incidentId), user, values: { limit: { value: { type: 'plain_text_input', value } } } }))),
+    card: () => replica.waitForCall('chat.postMessage', isCard, 15_000),
+    cardShows: (text, timeoutMs = 15_000) => replica.waitForCall('chat.update', (call) => JSON.stringify(call.args.blocks ?? '').includes(text), timeoutMs),
+    oomKilledPod: async (prefix) => {
+      const find = () => (sim.listObjects('Pod', 'shop') as unknown as Pod[]).find((pod) => pod.metadata.name.startsWith(prefix) && JSON.stringify(pod.status ?? {}).includes('OOMKilled'));
+      await sim.waitFor(() => find() !== undefined, 15_000, `an OOMKilled ${prefix} pod`);
+      return find()!.metadata.name;
+    },
+    close: async () => {
+      await bot.stop();
+      await replica.close();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
