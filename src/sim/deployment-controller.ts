@@ -1,0 +1,215 @@
+/**
+ * The Deployment controller, following kube-controller-manager's rolling update closely enough that
+ * the timing questions the bot asks get real answers: a template change creates a ReplicaSet named
+ * `<deployment>-<pod-template-hash>`; the new one scales up within maxSurge; old ReplicaSets shrink
+ * only while minAvailable holds, unhealthy old pods first — so an OOM-looping old pod goes away as
+ * soon as its replacement is available, and not before. Status and the Available / Progressing
+ * conditions (with progressDeadlineSeconds, on the scaled clock) are kept up to date.
+ */
+import type { EventRecorder } from './event-recorder.js';
+import type { Condition, Workload } from './k8s-types.js';
+import type { ObjectStore } from './object-store.js';
+import { omitEmpty } from './omit-empty.js';
+import { ownedBy } from './ownership.js';
+import type { ScaledTimers } from './scaled-timers.js';
+import { templateHash } from './template-hash.js';
+import { rfc3339 } from './timestamps.js';
+
+const REVISION = 'deployment.kubernetes.io/revision';
+const SOURCE = { component: 'deployment-controller' };
+
+interface Progress {
+  signature: string;
+  atMs: number;
+  cancelDeadline: () => void;
+}
+
+function revisionOf(rs: Workload): number {
+  return Number(rs.metadata.annotations?.[REVISION] ?? 0);
+}
+
+/** An int-or-percent of `total`; surge rounds up, unavailability down, as in the controller. */
+function resolve(value: unknown, fallback: string, total: number, roundUp: boolean): number {
+  const v = value ?? fallback;
+  if (typeof v === 'number') return v;
+  const pct = Number(String(v).replace('%', '')) / 100;
+  return roundUp ? Math.ceil(pct * total) : Math.floor(pct * total);
+}
+
+function num(status: Record<string, unknown> | undefined, key: string): number {
+  return Number(status?.[key] ?? 0);
+}
+
+function condition(prev: Condition[], type: string, ok: boolean, reason: string, message: string, updateMs: number): Condition {
+  const status = ok ? 'True' : 'False';
+  const old = prev.find((c) => c.type === type);
+  const sameState = old?.status === status && old.reason === reason;
+  return {
+    type,
+    status,
+    lastUpdateTime: sameState && old.lastUpdateTime ? old.lastUpdateTime : rfc3339(updateMs),
+    lastTransitionTime: old?.status === status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(updateMs),
+    reason,
+    message,
+  };
+}
+
+export class DeploymentController {
+  private readonly progress = new Map<string, Progress>();
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly timers: ScaledTimers,
+    private readonly events: EventRecorder,
+    private readonly kick: () => void,
+  ) {}
+
+  reconcile(d: Workload): void {
+    const namespace = d.metadata.namespace ?? '';
+    const desired = d.spec.replicas ?? 1;
+    const strategy = (d.spec.strategy ?? {}) as { type?: string; rollingUpdate?: { maxSurge?: unknown; maxUnavailable?: unknown } };
+    const maxSurge = resolve(strategy.rollingUpdate?.maxSurge, '25%', desired, true);
+    let maxUnavailable = resolve(strategy.rollingUpdate?.maxUnavailable, '25%', desired, false);
+    if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
+    const hash = templateHash(d.spec.template);
+    const owned = ownedBy<Workload>(this.store, 'ReplicaSet', d);
+    const maxRevision = Math.max(0, ...owned.map(revisionOf));
+    let newRS = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
+    let created = false;
+    if (!newRS) {
+      newRS = this.store.create('ReplicaSet', this.newReplicaSet(d, hash, maxRevision + 1, desired, maxSurge));
+      created = true;
+    } else if (revisionOf(newRS) < maxRevision) {
+      newRS = this.store.mutate<Workload>('ReplicaSet', namespace, newRS.metadata.name, (rs) => {
+        rs.metadata.annotations = { ...rs.metadata.annotations, [REVISION]: String(maxRevision + 1) };
+      }) as Workload;
+    }
+    const newName = newRS.metadata.name;
+    const olds = owned.filter((rs) => rs.metadata.name !== newName);
+
+    if (strategy.type === 'Recreate') {
+      const oldPods = olds.reduce((n, rs) => n + num(rs.status, 'replicas'), 0);
+      for (const rs of olds) this.scale(d, rs, 0);
+      if (oldPods === 0) this.scale(d, newRS, desired);
+    } else {
+      const total = () => ownedBy<Workload>(this.store, 'ReplicaSet', d).reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
+      const newReplicas = newRS.spec.replicas ?? 0;
+      if (newReplicas > desired) this.scale(d, newRS, desired);
+      else if (newReplicas < desired && total() < desired + maxSurge) {
+        this.scale(d, newRS, newReplicas + Math.min(desired + maxSurge - total(), desired - newReplicas));
+      }
+      const minAvailable = desired - maxUnavailable;
+      const fresh = this.store.get<Workload>('ReplicaSet', namespace, newName) as Workload;
+      const newUnavailable = Math.max(0, (fresh.spec.replicas ?? 0) - num(fresh.status, 'availableReplicas'));
+      let budget = total() - minAvailable - newUnavailable;
+      const oldest = [...olds].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+      for (const rs of oldest) {
+        const replicas = rs.spec.replicas ?? 0;
+        const unhealthy = replicas - num(rs.status, 'availableReplicas');
+        if (budget <= 0 || unhealthy <= 0) continue;
+        const down = Math.min(budget, unhealthy);
+        this.scale(d, rs, replicas - down);
+        budget -= down;
+      }
+      const all = ownedBy<Workload>(this.store, 'ReplicaSet', d);
+      let excess = all.reduce((n, rs) => n + num(rs.status, 'availableReplicas'), 0) - minAvailable;
+      for (const rs of all.filter((r) => r.metadata.name !== newName)) {
+        const replicas = rs.spec.replicas ?? 0;
+        if (excess <= 0 || replicas === 0) continue;
+        const down = Math.min(excess, replicas);
+        this.scale(d, rs, replicas - down);
+        excess -= down;
+      }
+    }
+    this.writeStatus(d, newName, desired, maxUnavailable, created);
+  }
+
+  private newReplicaSet(d: Workload, hash: string, revision: number, desired: number, maxSurge: number): Workload {
+    const template = structuredClone(d.spec.template);
+    template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, 'pod-template-hash': hash } };
+    return {
+      metadata: {
+        name: `${d.metadata.name}-${hash}`,
+        namespace: d.metadata.namespace ?? '',
+        labels: { ...template.metadata.labels },
+        annotations: {
+          'deployment.kubernetes.io/desired-replicas': String(desired),
+          'deployment.kubernetes.io/max-replicas': String(desired + maxSurge),
+          [REVISION]: String(revision),
+        },
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+        ],
+      },
+      spec: {
+        replicas: 0,
+        selector: { ...d.spec.selector, matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } },
+        template,
+      },
+      status: { replicas: 0 },
+    };
+  }
+
+  private scale(d: Workload, rs: Workload, replicas: number): void {
+    const from = rs.spec.replicas ?? 0;
+    if (from === replicas) return;
+    this.store.mutate<Workload>('ReplicaSet', rs.metadata.namespace, rs.metadata.name, (r) => {
+      r.spec.replicas = replicas;
+      r.metadata.annotations = { ...r.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas ?? 1) };
+    });
+    const verb = replicas > from ? 'up' : 'down';
+    this.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${verb} replica set ${rs.metadata.name} from ${from} to ${replicas}`, SOURCE);
+  }
+
+  private writeStatus(d: Workload, newName: string, desired: number, maxUnavailable: number, created: boolean): void {
+    const all = ownedBy<Workload>(this.store, 'ReplicaSet', d);
+    const newRS = all.find((rs) => rs.metadata.name === newName);
+    const sum = (key: string) => all.reduce((n, rs) => n + num(rs.status, key), 0);
+    const replicas = sum('replicas');
+    const updated = num(newRS?.status, 'replicas');
+    const ready = sum('readyReplicas');
+    const available = sum('availableReplicas');
+    const specTotal = all.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
+    const now = Date.now();
+    const uid = d.metadata.uid ?? '';
+    const signature = JSON.stringify([newName, newRS?.spec.replicas, specTotal, updated, ready, available]);
+    let progress = this.progress.get(uid);
+    const deadline = Number(d.spec.progressDeadlineSeconds ?? 600);
+    if (!progress || progress.signature !== signature) {
+      progress?.cancelDeadline();
+      progress = { signature, atMs: now, cancelDeadline: this.timers.after(deadline + 0.001, this.kick) };
+      this.progress.set(uid, progress);
+    }
+    const complete = updated === desired && replicas === desired && available === desired;
+    this.store.mutate<Workload>('Deployment', d.metadata.namespace, d.metadata.name, (dep) => {
+      const prev = ((dep.status?.conditions as Condition[] | undefined) ?? []).slice();
+      const oldProgressing = prev.find((c) => c.type === 'Progressing');
+      let progressing: Condition;
+      if (complete) {
+        progressing = condition(prev, 'Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${newName}" has successfully progressed.`, progress.atMs);
+      } else if (this.timers.simSecondsSince(progress.atMs, now) > deadline) {
+        progressing = condition(prev, 'Progressing', false, 'ProgressDeadlineExceeded', `ReplicaSet "${newName}" has timed out progressing.`, now);
+      } else if (created || (oldProgressing?.reason === 'NewReplicaSetCreated' && oldProgressing.message?.includes(newName))) {
+        progressing = condition(prev, 'Progressing', true, 'NewReplicaSetCreated', `Created new replica set "${newName}"`, progress.atMs);
+      } else {
+        progressing = condition(prev, 'Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${newName}" is progressing.`, progress.atMs);
+      }
+      const minimum = available >= desired - maxUnavailable;
+      const availableCondition = minimum
+        ? condition(prev, 'Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now)
+        : condition(prev, 'Available', false, 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now);
+      dep.metadata.annotations = { ...dep.metadata.annotations, [REVISION]: String(revisionOf(newRS ?? dep)) };
+      dep.status = {
+        ...omitEmpty({
+          observedGeneration: dep.metadata.generation ?? 1,
+          replicas,
+          updatedReplicas: updated,
+          readyReplicas: ready,
+          availableReplicas: available,
+          unavailableReplicas: Math.max(0, specTotal - available),
+        }),
+        conditions: [availableCondition, progressing],
+      };
+    });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * A Pod as a controller creates it from a pod template, with the defaults the API server fills in
+ * (restartPolicy, grace period, requests defaulted from limits, ...), so that `kubectl get pod -o yaml`
+ * looks like one from a real cluster.
+ */
+import { randomInt } from 'node:crypto';
+import type { Container, KubeObject, OwnerReference, Pod, PodSpec, PodTemplate } from './k8s-types.js';
+import { qosClass } from './pod-status.js';
+
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The 5-character suffix of generated names (`checkout-7d9f8b6c4-x2x4q`). */
+export function randomSuffix(length = 5): string {
+  return Array.from({ length }, () => SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)]).join('');
+}
+
+function defaultContainer(c: Container): Container {
+  const out: Container = structuredClone(c);
+  const image = String(c.image ?? '');
+  const tag = /:[^/:]+$/.test(image) ? image.slice(image.lastIndexOf(':') + 1) : 'latest';
+  out.imagePullPolicy ??= tag === 'latest' ? 'Always' : 'IfNotPresent';
+  out.terminationMessagePath ??= '/dev/termination-log';
+  out.terminationMessagePolicy ??= 'File';
+  out.resources ??= {};
+  for (const port of out.ports ?? []) port.protocol ??= 'TCP';
+  return out;
+}
+
+/**
+ * SetDefaults_PodSpec: applied to pod templates on every write, as the API server does, so a
+ * patched template keeps the same shape (and the same pod-template-hash for the same content).
+ */
+export function defaultPodSpec(spec: PodSpec): PodSpec {
+  const out = structuredClone(spec);
+  out.restartPolicy ??= 'Always';
+  out.terminationGracePeriodSeconds ??= 30;
+  out.dnsPolicy ??= 'ClusterFirst';
+  out.schedulerName ??= 'default-scheduler';
+  out.securityContext ??= {};
+  if (Array.isArray(out.initContainers)) out.initContainers = out.initContainers.map(defaultContainer);
+  if (Array.isArray(out.containers)) out.containers = out.containers.map(defaultContainer);
+  return out;
+}
+
+/** SetDefaults_Pod: requests default to limits (pods only; templates keep what was written). */
+function defaultRequests(c: Container): Container {
+  const resources = (c.resources ??= {});
+  for (const [name, value] of Object.entries(resources.limits ?? {})) {
+    resources.requests ??= {};
+    resources.requests[name] ??= value;
+  }
+  return c;
+}
+
+export interface PodOrigin {
+  name: string;
+  namespace: string;
+  owner?: KubeObject;
+  extraLabels?: Record<string, string>;
+  nodeName?: string;
+  hostname?: string;
+  /** `checkout-7d9f8b6c4-` for pods named by the API server's generateName. */
+  generateName?: string;
+}
+
+export function podFromTemplate(template: PodTemplate, origin: PodOrigin): Pod {
+  const spec = defaultPodSpec(template.spec);
+  if (spec.initContainers) spec.initContainers = spec.initContainers.map(defaultRequests);
+  spec.containers = spec.containers.map(defaultRequests);
+  spec.serviceAccountName ??= 'default';
+  spec.enableServiceLinks ??= true;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  spec.priority ??= 0;
+  spec.tolerations ??= [
+    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  ];
+  if (origin.nodeName) spec.nodeName = origin.nodeName;
+  if (origin.hostname) spec.hostname = origin.hostname;
+  const labels = { ...(template.metadata?.labels ?? {}), ...(origin.extraLabels ?? {}) };
+  const metadata: Pod['metadata'] = { name: origin.name, namespace: origin.namespace, labels };
+  if (origin.generateName) metadata.generateName = origin.generateName;
+  const annotations = template.metadata?.annotations;
+  if (annotations && Object.keys(annotations).length > 0) metadata.annotations = { ...annotations };
+  if (origin.owner) {
+    const ref: OwnerReference = {
+      apiVersion: origin.owner.apiVersion ?? 'apps/v1',
+      kind: origin.owner.kind ?? 'ReplicaSet',
+      name: origin.owner.metadata.name,
+      uid: origin.owner.metadata.uid ?? '',
+      controller: true,
+      blockOwnerDeletion: true,
+    };
+    metadata.ownerReferences = [ref];
+  }
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec, status: { phase: 'Pending', qosClass: qosClass(spec) } };
+}

@@ -1,0 +1,87 @@
+/**
+ * pods/proxy: `GET /api/v1/namespaces/NS/pods/NAME[:PORT]/proxy/PATH` forwarded to the HTTP
+ * endpoints the scenario gives each container. A container answers while it runs; one marked
+ * `reachable: always` also answers while it waits or crash-loops (the seed's checklist reads the
+ * failing binary's image-info). Nothing listening on the port is a 503 "connection refused", as the
+ * API server reports a dial failure; a path nobody serves is Go's plain-text 404.
+ */
+import type { ServerResponse } from 'node:http';
+import { ApiError } from './api-error.js';
+import type { BehaviourBook, ContainerBehaviour } from './behaviour-book.js';
+import type { Pod } from './k8s-types.js';
+import type { ObjectStore } from './object-store.js';
+import { containerStatus } from './pod-status.js';
+import type { ScaledTimers } from './scaled-timers.js';
+
+interface Target {
+  pod: string;
+  port?: number;
+}
+
+/** `pod`, `pod:8080`, `http:pod:8080` or `https:pod:8443`. */
+function parseTarget(nameWithPort: string): Target {
+  const parts = nameWithPort.split(':');
+  if (parts.length === 3) return { pod: parts[1] ?? '', port: Number(parts[2]) };
+  if (parts.length === 2 && (parts[0] === 'http' || parts[0] === 'https')) return { pod: parts[1] ?? '' };
+  if (parts.length === 2) return { pod: parts[0] ?? '', port: Number(parts[1]) };
+  return { pod: nameWithPort };
+}
+
+function reply(res: ServerResponse, code: number, contentType: string, body: string): void {
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function serves(b: ContainerBehaviour, path: string): boolean {
+  const http = b.http;
+  if (!http) return false;
+  return (http.imageInfo !== undefined && path === http.imageInfoPath) || (http.health !== undefined && path === http.healthPath);
+}
+
+export class PodProxy {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly behaviours: BehaviourBook,
+    private readonly timers: ScaledTimers,
+  ) {}
+
+  /** The pod name inside `nameWithPort`, for authorization before anything else. */
+  static podName(nameWithPort: string): string {
+    return parseTarget(nameWithPort).pod;
+  }
+
+  serve(res: ServerResponse, namespace: string, nameWithPort: string, rawPath: string): void {
+    const target = parseTarget(nameWithPort);
+    const pod = this.store.get<Pod>('Pod', namespace, target.pod);
+    if (!pod) throw ApiError.notFound({ resource: 'pods', group: '' }, target.pod);
+    const port = target.port ?? pod.spec.containers.find((c) => c.ports?.length)?.ports?.[0]?.containerPort;
+    if (port === undefined || !Number.isInteger(port)) throw ApiError.badRequest(`invalid port in "${nameWithPort}"`);
+    if (!pod.status.podIP) throw ApiError.serviceUnavailable(`pod ${target.pod} has no IP address yet (phase ${pod.status.phase})`);
+    const path = `/${rawPath}`;
+    const candidates = [
+      ...(pod.spec.initContainers ?? []).map((c) => ({ name: c.name, init: true })),
+      ...pod.spec.containers.map((c) => ({ name: c.name, init: false })),
+    ]
+      .map((c) => ({ ...c, behaviour: this.behaviours.forPod(pod, this.store, c.name) }))
+      .filter((c) => c.behaviour.http?.port === port)
+      .map((c) => ({ ...c, running: Boolean(containerStatus(pod, c.init, c.name)?.state.running) }));
+    const listening = candidates.filter((c) => c.running || c.behaviour.http?.reachable === 'always');
+    const chosen = listening.find((c) => c.running && serves(c.behaviour, path)) ?? listening.find((c) => serves(c.behaviour, path));
+    if (!chosen) {
+      if (listening.length > 0) return reply(res, 404, 'text/plain; charset=utf-8', '404 page not found\n');
+      throw ApiError.serviceUnavailable(`error trying to reach service: dial tcp ${pod.status.podIP}:${port}: connect: connection refused`);
+    }
+    const http = chosen.behaviour.http as NonNullable<ContainerBehaviour['http']>;
+    if (path === http.imageInfoPath && http.imageInfo !== undefined) {
+      if (http.imageInfo === 'malformed') return reply(res, 200, 'application/json', '{"layers":[{"digest":"sha256:3bc801a3');
+      return reply(res, 200, 'application/json', JSON.stringify(http.imageInfo));
+    }
+    if (http.health === 'failing') return reply(res, 500, 'text/plain; charset=utf-8', 'unhealthy: dependency check failed\n');
+    if (http.health === 'slow') {
+      const cancel = this.timers.afterMs(http.healthDelaySeconds * 1000, () => reply(res, 200, 'text/plain; charset=utf-8', 'ok\n'));
+      res.on('close', cancel);
+      return;
+    }
+    reply(res, 200, 'text/plain; charset=utf-8', 'ok\n');
+  }
+}

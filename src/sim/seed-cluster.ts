@@ -1,0 +1,96 @@
+/**
+ * Turns a scenario into the cluster's starting objects: Namespaces (plus `default` and
+ * `kube-system`, which every cluster has), the workloads with their pod templates, and bare Pods;
+ * and fills the behaviour book with what each container's program does.
+ */
+import type { BehaviourBook } from './behaviour-book.js';
+import type { Container, KubeObject, PodTemplate, Workload } from './k8s-types.js';
+import type { ObjectStore } from './object-store.js';
+import { defaultPodSpec, podFromTemplate } from './pod-from-template.js';
+import type { Scenario, ScenarioContainer, ScenarioWorkload } from './scenario-schema.js';
+
+function container(c: ScenarioContainer): Container {
+  const out: Container = { name: c.name, image: c.image, resources: {} };
+  const resources = out.resources as NonNullable<Container['resources']>;
+  if (c.limits) resources.limits = { ...c.limits };
+  if (c.requests) resources.requests = { ...c.requests };
+  if (c.ports.length > 0) out.ports = c.ports.map((p) => ({ containerPort: p, protocol: 'TCP' }));
+  return out;
+}
+
+function template(w: ScenarioWorkload, labels: Record<string, string>): PodTemplate {
+  const spec = defaultPodSpec({ containers: w.containers.map(container) });
+  if (w.initContainers.length > 0) spec.initContainers = w.initContainers.map(container);
+  const metadata: PodTemplate['metadata'] = { labels: { ...labels } };
+  if (Object.keys(w.podAnnotations).length > 0) metadata.annotations = { ...w.podAnnotations };
+  return { metadata, spec: defaultPodSpec(spec) };
+}
+
+function workloadObject(w: ScenarioWorkload): Workload | undefined {
+  const labels = w.labels ?? { app: w.name };
+  const metadata: Workload['metadata'] = { name: w.name, namespace: w.namespace, labels: { ...labels } };
+  if (Object.keys(w.annotations).length > 0) metadata.annotations = { ...w.annotations };
+  const base = { selector: { matchLabels: { ...labels } }, template: template(w, labels), revisionHistoryLimit: 10 };
+  switch (w.kind) {
+    case 'Deployment':
+      return {
+        metadata,
+        spec: {
+          replicas: w.replicas ?? 1,
+          ...base,
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+          progressDeadlineSeconds: 600,
+        },
+        status: {},
+      };
+    case 'StatefulSet':
+      return {
+        metadata,
+        spec: {
+          replicas: w.replicas ?? 1,
+          ...base,
+          serviceName: w.name,
+          podManagementPolicy: w.podManagementPolicy ?? 'OrderedReady',
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        },
+        status: { replicas: 0, availableReplicas: 0 },
+      };
+    case 'DaemonSet':
+      return {
+        metadata,
+        spec: { ...base, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } } },
+        status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 },
+      };
+    case 'Pod':
+      return undefined;
+  }
+}
+
+function namespaceObject(name: string, labels: Record<string, string>): KubeObject {
+  return {
+    metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
+}
+
+export function seedCluster(scenario: Scenario, store: ObjectStore, behaviours: BehaviourBook): void {
+  const declared = new Set(scenario.namespaces.map((n) => n.name));
+  for (const name of ['default', 'kube-system']) {
+    if (!declared.has(name)) store.create('Namespace', namespaceObject(name, {}));
+  }
+  for (const ns of scenario.namespaces) store.create('Namespace', namespaceObject(ns.name, ns.labels));
+  for (const w of scenario.workloads) {
+    behaviours.add(w.kind, w.namespace, w.name, [...w.initContainers, ...w.containers]);
+    const obj = workloadObject(w);
+    if (obj) {
+      store.create(w.kind, obj);
+      continue;
+    }
+    const labels = w.labels ?? { app: w.name };
+    const pod = podFromTemplate(template(w, labels), { name: w.name, namespace: w.namespace });
+    if (Object.keys(w.annotations).length > 0) pod.metadata.annotations = { ...w.annotations, ...pod.metadata.annotations };
+    store.create('Pod', pod);
+  }
+}
