@@ -38,8 +38,12 @@ const sectionSchemas = {
         .min(0, { error: 'must be a whole number from 0 to 65535, e.g. PORT=3000' })
         .max(65535, { error: 'must be a whole number from 0 to 65535, e.g. PORT=3000' })
         .default(3000),
+      HOST: z
+        .string()
+        .regex(/^[A-Za-z0-9.:-]+$/, { error: 'must be an address to listen on, e.g. 0.0.0.0 (all) or 127.0.0.1' })
+        .default('0.0.0.0'),
     })
-    .transform((env) => ({ port: env.PORT })),
+    .transform((env) => ({ port: env.PORT, host: env.HOST })),
   slack: z
     .object({
       SLACK_BOT_TOKEN: z

@@ -18,8 +18,6 @@ import { wireChecklist, type WiredChecklist } from './wire-checklist.js';
 
 export interface BotOptions {
   env: NodeJS.ProcessEnv;
-  /** 127.0.0.1 in tests; all interfaces by default, as a container needs. */
-  host?: string;
   clock?: Clock;
   log?: Logger;
   kubeConfig?: KubeConfig;
@@ -82,11 +80,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     return { ready: Object.values(checks).every((check) => check === 'ok'), checks };
   };
   const server = createBotServer({ log, slack: slack.requestListener, readiness });
-  server.listen(config.server.port, options.host ?? '0.0.0.0');
+  server.listen(config.server.port, config.server.host);
   await once(server, 'listening');
   await slack.start();
   const { port } = server.address() as AddressInfo;
-  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
   log.info({ url, socketMode: config.slack.socketMode, cluster: checklist.cluster.name }, 'oom-check is serving');
   const resumed = checklist.runner.resumeAll().then((runs) => {
     for (const run of runs) void messenger.refreshCard(run.incidentId);

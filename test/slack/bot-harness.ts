@@ -42,6 +42,7 @@ export async function startBotHarness(options: { scenario?: string; timeScale?: 
     OOM_CHECK_DB_PATH: join(dir, 'oom-check.db'),
     KUBECONFIG: join(dir, 'kubeconfig'),
     PORT: '0',
+    HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SECRET,
@@ -49,7 +50,7 @@ export async function startBotHarness(options: { scenario?: string; timeScale?: 
     SLACK_APPROVERS: `${APPROVER.id},S0APPROVERS`,
     ...options.env,
   };
-  const bot = await startBot({ env, host: '127.0.0.1', log: pino({ level: 'silent' }) });
+  const bot = await startBot({ env, log: pino({ level: 'silent' }) });
   const events = `${bot.url}/slack/events`;
   const post = (body: string, extra: { retryNum?: number; timestamp?: number; secret?: string } = {}) =>
     postToBolt(events, body, { secret: extra.secret ?? SECRET, ...(extra.retryNum !== undefined ? { retryNum: extra.retryNum } : {}), ...(extra.timestamp !== undefined ? { timestamp: extra.timestamp } : {}) });

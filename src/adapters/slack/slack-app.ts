@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../../core/ports.js';
 import { EDIT_LIMIT_MODAL, handleAction, handleEditLimit, LIMIT_BLOCK, LIMIT_INPUT, type ActionId } from './action-handler.js';
 import { boltLogger } from './bolt-logger.js';
@@ -34,11 +34,11 @@ function requestKey(body: Record<string, unknown>): string | null {
 /** Bolt, thin: signature checks, acks and retries are Bolt's and this file's; decisions are the handlers'. */
 export function createSlackApp(options: SlackAppOptions, context: () => SlackContext): SlackApp {
   const logger = boltLogger(options.log);
-  const clientOptions = options.apiUrl ? { slackApiUrl: options.apiUrl } : {};
-  const receiver = options.appToken ? null : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: '/slack/events', logger });
-  const app = options.appToken
-    ? new App({ token: options.botToken, appToken: options.appToken, socketMode: true, clientOptions, logger })
-    : new App({ token: options.botToken, receiver: receiver!, clientOptions, logger });
+  // Separate objects: the Socket Mode client writes its own retry settings into the options it is given.
+  const clientOptions = () => (options.apiUrl ? { slackApiUrl: options.apiUrl } : {});
+  const socket = options.appToken ? new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions: clientOptions() } }) : null;
+  const http = socket ? null : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: '/slack/events', logger });
+  const app = new App({ token: options.botToken, receiver: (socket ?? http)!, clientOptions: clientOptions(), logger });
 
   const dedupe: Middleware<AnyMiddlewareArgs> = async (args) => {
     const key = requestKey(args.body as unknown as Record<string, unknown>);
@@ -84,12 +84,13 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
 
   return {
     app,
-    requestListener: receiver ? receiver.requestListener : null,
+    requestListener: http ? http.requestListener : null,
     start: async () => {
-      if (options.appToken) await app.start();
+      if (socket) await app.start();
     },
+    // Bolt's stop does not wait for the socket to close; the client's disconnect does.
     stop: async () => {
-      if (options.appToken) await app.stop();
+      if (socket) await socket.client.disconnect();
     },
   };
 }
