@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_ALERT_LABELS, DEFAULT_ALERT_NAMES } from './core/alerts/map-alert.js';
 import { ErrorCode, OomCheckError } from './core/errors.js';
 import { isQuantity, parseQuantity } from './core/quantity.js';
 import { runbooksDir } from './paths.js';
@@ -22,6 +24,11 @@ const commaList = (item: RegExp, problem: string) =>
     .default('')
     .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
     .refine((entries) => entries.every((entry) => item.test(entry)), { error: problem });
+
+function durationMs(text: string): number {
+  const unit = { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h'];
+  return Number(text.slice(0, -1)) * unit;
+}
 
 const sectionSchemas = {
   store: z
@@ -62,6 +69,8 @@ const sectionSchemas = {
         .string()
         .regex(SLACK_CHANNEL, { error: 'must be a channel ID such as C0123ABCD or a #channel-name' })
         .optional(),
+      SLACK_CALLS_PER_SECOND: z.coerce.number({ error: 'must be a number of calls per second, e.g. 1' }).positive({ error: 'must be above 0' }).max(1000).default(1),
+      SLACK_CALL_BURST: z.coerce.number({ error: 'must be a whole number of calls, e.g. 20' }).int().min(1).max(10_000).default(20),
       SLACK_APPROVERS: commaList(
         SLACK_APPROVER,
         'must list Slack user IDs (U…/W…) or user-group IDs (S…), comma-separated, e.g. U012AB3CD,S0614TZR7',
@@ -84,6 +93,7 @@ const sectionSchemas = {
       apiUrl: env.SLACK_API_URL ?? null,
       channel: env.SLACK_CHANNEL ?? null,
       approvers: env.SLACK_APPROVERS,
+      pacing: { perSecond: env.SLACK_CALLS_PER_SECOND, burst: env.SLACK_CALL_BURST },
     })),
   alertmanager: z
     .object({
@@ -92,14 +102,45 @@ const sectionSchemas = {
         .string()
         .regex(/^[^:]+:.+$/, { error: 'must be user:password, as in the receiver\'s http_config basic_auth' })
         .optional(),
+      ALERTMANAGER_INSECURE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+      OOM_CHECK_ALERT_NAMES: commaList(/^[A-Za-z_:][A-Za-z0-9_:]*$/, 'must be alert names, comma-separated, e.g. KubeInitContainerOOMKilled,KubeContainerOOMKilled'),
+      OOM_CHECK_ALERT_LABELS: z
+        .string()
+        .default('')
+        .transform((text) => Object.fromEntries(text.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => pair.split('=').map((part) => part.trim()))))
+        .refine(
+          (pairs: Record<string, string | undefined>) =>
+            Object.entries(pairs).every(([key, value]) => ['namespace', 'pod', 'container'].includes(key) && value && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)),
+          { error: 'must map namespace, pod and container to label names, e.g. namespace=namespace,pod=pod,container=container' },
+        ),
     })
     .transform((env) => {
       const [user, ...password] = env.ALERTMANAGER_BASIC_AUTH?.split(':') ?? [];
       return {
         bearerToken: env.ALERTMANAGER_BEARER_TOKEN ?? null,
         basicAuth: user ? { user, password: password.join(':') } : null,
+        insecure: env.ALERTMANAGER_INSECURE === 'true',
+        /** Without a credential the webhook route stays closed unless ALERTMANAGER_INSECURE=true. */
+        enabled: Boolean(env.ALERTMANAGER_BEARER_TOKEN || env.ALERTMANAGER_BASIC_AUTH) || env.ALERTMANAGER_INSECURE === 'true',
+        alertNames: env.OOM_CHECK_ALERT_NAMES.length > 0 ? env.OOM_CHECK_ALERT_NAMES : [...DEFAULT_ALERT_NAMES],
+        labels: { ...DEFAULT_ALERT_LABELS, ...(env.OOM_CHECK_ALERT_LABELS as Record<string, string>) },
       };
     }),
+  schedule: z
+    .object({
+      OOM_CHECK_SWEEP_SCHEDULE: z
+        .string()
+        .default('* * * * *')
+        .refine((text) => text === 'off' || cron.validate(text), { error: 'must be a cron expression such as "* * * * *" (every minute) or off' }),
+      OOM_CHECK_REMIND_AFTER: z
+        .string()
+        .default('10m')
+        .refine((text) => text === 'off' || /^\d+(s|m|h)$/.test(text), { error: 'must be a duration such as 90s, 10m or 1h, or off' }),
+    })
+    .transform((env) => ({
+      sweep: env.OOM_CHECK_SWEEP_SCHEDULE === 'off' ? null : env.OOM_CHECK_SWEEP_SCHEDULE,
+      remindAfterMs: env.OOM_CHECK_REMIND_AFTER === 'off' ? null : durationMs(env.OOM_CHECK_REMIND_AFTER),
+    })),
   cluster: z
     .object({
       KUBECONFIG: z.string().optional(),

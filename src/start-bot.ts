@@ -1,7 +1,13 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { webhookRoute } from './adapters/alertmanager/webhook-route.js';
+import { startSchedules } from './adapters/cron/schedules.js';
 import { loadKubeConfig } from './adapters/k8s/load-kube-config.js';
+import { Pacer } from './adapters/slack/pacer.js';
+import { remindApprovers } from './adapters/slack/remind-approvers.js';
+import { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
 import { Approvers } from './adapters/slack/approvers.js';
 import { IncidentMessenger } from './adapters/slack/incident-messenger.js';
 import { createSlackApp } from './adapters/slack/slack-app.js';
@@ -14,6 +20,9 @@ import type { RunObserver } from './core/run.js';
 import { createLogger } from './create-logger.js';
 import { loadRunbook } from './runbook/load-runbook.js';
 import { createBotServer, type Readiness } from './server/bot-server.js';
+import { Metrics } from './server/metrics.js';
+import { AlertProcessor } from './triggers/alert-processor.js';
+import { sweep } from './triggers/sweep.js';
 import { wireChecklist, type WiredChecklist } from './wire-checklist.js';
 
 export interface BotOptions {
@@ -28,6 +37,10 @@ export interface BotOptions {
 export interface Bot {
   url: string;
   checklist: WiredChecklist;
+  alerts: SqliteAlertStore;
+  metrics: Metrics;
+  /** Resolves when the alerts persisted so far have been processed. */
+  processAlerts(): Promise<void>;
   /** Resolves when every open run was resumed at start (as far as each could go). */
   resumed: Promise<unknown>;
   stop(): Promise<void>;
@@ -35,17 +48,22 @@ export interface Bot {
 
 /**
  * The composition root of `oom-check serve`: config -> migrations -> cluster -> Slack -> HTTP
- * server; then the open runs are resumed.
+ * server (Slack events, the Alertmanager webhook, health, metrics) -> schedules; then the open
+ * runs are resumed and the alerts left unprocessed are processed.
  */
 export async function startBot(options: BotOptions): Promise<Bot> {
-  const config = loadConfig(options.env, ['store', 'server', 'slack', 'cluster', 'runbook', 'log']);
+  const config = loadConfig(options.env, ['store', 'server', 'slack', 'cluster', 'runbook', 'log', 'alertmanager', 'schedule']);
   const log = options.log ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
   const runbook = loadRunbook(config.runbook.path);
   const kubeConfig = options.kubeConfig ?? loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context });
   const observers: RunObserver[] = [];
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, kubeConfig, clock, log, observers });
+  const late: { context?: SlackContext; alerts?: SqliteAlertStore } = {};
+  const mayClose = (incidentId: number) => (late.alerts?.firingFingerprints(incidentId).length ?? 0) === 0;
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, kubeConfig, clock, log, observers, mayClose });
+  const alerts = (late.alerts = new SqliteAlertStore(checklist.db));
   const requestLog = new SqliteRequestLog(checklist.db);
+  const metrics = new Metrics();
   const work = new Set<Promise<unknown>>();
   const background = (what: string, task: () => Promise<unknown>) => {
     const running = task().catch((error: unknown) => log.error({ err: error, what }, 'background work failed'));
@@ -54,10 +72,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   };
 
   // The Slack app's listeners need the context, and the context needs the app's client.
-  const late: { context?: SlackContext } = {};
   const slack = createSlackApp({ ...config.slack, log, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
   const client = slack.app.client;
-  const messenger = new IncidentMessenger({ client, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel });
+  const pacer = new Pacer(config.slack.pacing.perSecond, config.slack.pacing.burst);
+  const messenger = new IncidentMessenger({ client, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel, pacer });
   const approvers = new Approvers(config.slack.approvers, { members: async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [] }, log);
   late.context = { ...checklist, client, messenger, approvers, log, runbook, maxLimitBytes: config.runbook.maxMemoryLimitBytes, allowedNamespaces: config.cluster.namespaces, background };
   observers.push({
@@ -79,7 +97,27 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     checks.cluster = await checklist.cluster.ping().then(() => 'ok', (error: unknown) => (error as Error).message);
     return { ready: Object.values(checks).every((check) => check === 'ok'), checks };
   };
-  const server = createBotServer({ log, slack: slack.requestListener, readiness });
+  const triggered = {
+    ...checklist,
+    log,
+    runbook,
+    maxLimitBytes: config.runbook.maxMemoryLimitBytes,
+    allowedNamespaces: config.cluster.namespaces,
+    onIncident: (incidentId: number, created: boolean) => {
+      void messenger.refreshCard(incidentId);
+      if (created) background(`advance ${incidentId}`, () => checklist.runner.advance(incidentId));
+    },
+  };
+  const processor = new AlertProcessor({ ...triggered, alerts, mapping: { alertNames: config.alertmanager.alertNames, labels: config.alertmanager.labels, allowedNamespaces: config.cluster.namespaces } });
+  const drainAlerts = () => background('process alerts', () => processor.drain());
+  if (!config.alertmanager.enabled) log.warn({}, 'the Alertmanager webhook is off: set ALERTMANAGER_BEARER_TOKEN or ALERTMANAGER_BASIC_AUTH, or ALERTMANAGER_INSECURE=true');
+  const routes = {
+    'POST /webhooks/alertmanager': webhookRoute({ ...config.alertmanager, alerts, clock, log, metrics, onAccepted: drainAlerts }),
+    'GET /metrics': (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.render());
+    },
+  };
+  const server = createBotServer({ log, slack: slack.requestListener, readiness, routes });
   server.listen(config.server.port, config.server.host);
   await once(server, 'listening');
   await slack.start();
@@ -90,14 +128,29 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     for (const run of runs) void messenger.refreshCard(run.incidentId);
     return runs;
   });
+  drainAlerts();
+  const schedules = startSchedules(
+    [
+      ...(config.schedule.sweep ? [{ name: 'sweep', schedule: config.schedule.sweep, run: () => sweep(triggered) }] : []),
+      ...(config.schedule.remindAfterMs
+        ? [{ name: 'remind-approvers', schedule: '* * * * *', run: () => remindApprovers(late.context!, config.slack.approvers, config.schedule.remindAfterMs!) }]
+        : []),
+    ],
+    log,
+  );
 
   return {
     url,
     checklist,
+    alerts,
+    metrics,
+    processAlerts: () => processor.drain(),
     resumed,
     stop: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await schedules.stop();
+      processor.stop();
       // Reads and waits stop at once and resume after a restart; a patch in flight finishes first.
       checklist.runner.stop();
       const drained = Promise.allSettled([...work, checklist.runner.idle(), resumed]);

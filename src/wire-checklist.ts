@@ -20,12 +20,19 @@ export interface WiredChecklist {
 }
 
 /** The composition of the checklist: SQLite stores, the client-node cluster and the runner. */
-export function wireChecklist(options: { dbPath: string; kubeConfig: KubeConfig; clock: Clock; log: Logger; observers?: RunObserver[] }): WiredChecklist {
+export function wireChecklist(options: {
+  dbPath: string;
+  kubeConfig: KubeConfig;
+  clock: Clock;
+  log: Logger;
+  observers?: RunObserver[];
+  mayClose?: (incidentId: number) => boolean;
+}): WiredChecklist {
   const { db } = openDatabase(options.dbPath);
   const incidents = new SqliteIncidentStore(db);
   const runs = new SqliteRunStore(db, incidents);
   const cluster = new KubeCluster(options.kubeConfig);
-  const runner = new Runner({ incidents, runs, cluster, clock: options.clock, log: options.log, observers: options.observers ?? [] });
+  const runner = new Runner({ incidents, runs, cluster, clock: options.clock, log: options.log, observers: options.observers ?? [], ...(options.mayClose ? { mayClose: options.mayClose } : {}) });
   return {
     db,
     incidents,

@@ -19,7 +19,7 @@ function problemsOf(env: NodeJS.ProcessEnv, sections: Parameters<typeof loadConf
 
 describe('loadConfig', () => {
   test('applies the documented defaults', () => {
-    const config = loadConfig({}, ['store', 'log', 'server', 'cluster', 'runbook', 'alertmanager']);
+    const config = loadConfig({ ALERTMANAGER_INSECURE: 'true' }, ['store', 'log', 'server', 'cluster', 'runbook', 'alertmanager', 'schedule']);
     expect(config.store.dbPath).toBe('./data/oom-check.db');
     expect(config.server.port).toBe(3000);
     expect(config.log.level).toBe('info');
@@ -27,7 +27,16 @@ describe('loadConfig', () => {
     expect(config.runbook.maxMemoryLimit).toBe('4Gi');
     expect(config.runbook.maxMemoryLimitBytes).toBe(4 * 1024 ** 3);
     expect(config.runbook.path).toMatch(/runbooks[/\\]oom-initcontainer\.yaml$/);
-    expect(config.alertmanager).toEqual({ bearerToken: null, basicAuth: null });
+    expect(config.server.host).toBe('0.0.0.0');
+    expect(config.alertmanager).toEqual({
+      bearerToken: null,
+      basicAuth: null,
+      insecure: true,
+      enabled: true,
+      alertNames: ['KubeInitContainerOOMKilled', 'KubeContainerOOMKilled'],
+      labels: { namespace: 'namespace', pod: 'pod', container: 'container' },
+    });
+    expect(config.schedule).toEqual({ sweep: '* * * * *', remindAfterMs: 600_000 });
   });
 
   test('reads every variable of a full Slack setup', () => {
@@ -51,6 +60,7 @@ describe('loadConfig', () => {
       apiUrl: 'http://127.0.0.1:9999/api/',
       channel: 'C0INCIDENTS',
       approvers: ['U012AB3CD', 'S0614TZR7'],
+      pacing: { perSecond: 1, burst: 20 },
     });
     expect(config.cluster.namespaces).toEqual(['shop', 'billing']);
     expect(config.alertmanager.basicAuth).toEqual({ user: 'alertmanager', password: 'b4sic-p@ss:with-colon' });
@@ -109,8 +119,26 @@ describe('loadConfig', () => {
     expect(problemsOf({ PORT: port }, ['server'])).toContain(`PORT="${port}" must be a whole number`);
   });
 
+  test('the webhook is closed without credentials unless explicitly insecure; names, labels and schedules are validated', () => {
+    expect(loadConfig({}, ['alertmanager']).alertmanager.enabled).toBe(false);
+    const config = loadConfig(
+      { ALERTMANAGER_BEARER_TOKEN: 's3cret-token', OOM_CHECK_ALERT_NAMES: 'MyOOM', OOM_CHECK_ALERT_LABELS: 'pod=pod_name, namespace=exported_namespace', OOM_CHECK_SWEEP_SCHEDULE: 'off', OOM_CHECK_REMIND_AFTER: '90s' },
+      ['alertmanager', 'schedule'],
+    );
+    expect(config.alertmanager).toMatchObject({ alertNames: ['MyOOM'], labels: { namespace: 'exported_namespace', pod: 'pod_name', container: 'container' } });
+    expect(config.schedule).toEqual({ sweep: null, remindAfterMs: 90_000 });
+    const message = problemsOf(
+      { ALERTMANAGER_INSECURE: 'yes', OOM_CHECK_ALERT_LABELS: 'node=x', OOM_CHECK_SWEEP_SCHEDULE: 'every minute', OOM_CHECK_REMIND_AFTER: '10 minutes' },
+      ['alertmanager', 'schedule'],
+    );
+    expect(message).toContain('ALERTMANAGER_INSECURE="yes" must be true or false');
+    expect(message).toContain('OOM_CHECK_ALERT_LABELS="node=x" must map namespace, pod and container to label names');
+    expect(message).toContain('OOM_CHECK_SWEEP_SCHEDULE="every minute" must be a cron expression');
+    expect(message).toContain('OOM_CHECK_REMIND_AFTER="10 minutes" must be a duration such as 90s, 10m or 1h, or off');
+  });
+
   test('ALERTMANAGER_BASIC_AUTH without a password is refused without echoing it', () => {
-    const message = problemsOf({ ALERTMANAGER_BASIC_AUTH: 'onlyuser' }, ['alertmanager']);
+    const message = problemsOf({ ALERTMANAGER_BASIC_AUTH: 'onlyuser', ALERTMANAGER_INSECURE: 'true' }, ['alertmanager']);
     expect(message).toContain('ALERTMANAGER_BASIC_AUTH (set, 8 characters) must be user:password');
     expect(message).not.toContain('onlyuser');
   });

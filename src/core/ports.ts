@@ -40,6 +40,8 @@ export interface IncidentStore {
   findOpenIncident(dedupeKey: string): Incident | undefined;
   listIncidents(filter?: IncidentFilter): Incident[];
   setChatRef(id: number, chat: { channel: string; ts: string }): Incident;
+  /** The newest incident, open or closed, opened for this very pod. */
+  latestIncidentForPod(pod: { cluster: string; namespace: string; pod: string }): Incident | undefined;
   /** The incident whose card is the message `ts` in `channel`. */
   findIncidentByChat(chat: { channel: string; ts: string }): Incident | undefined;
   /** Closes an open incident with a verdict and records `incident.closed`; closing twice is an error. */
@@ -70,7 +72,8 @@ export interface Cluster {
   /** The cluster's name (kube context), recorded on incidents. */
   readonly name: string;
   getPod(namespace: string, name: string): Promise<Pod>;
-  listPods(namespace: string, labelSelector: string): Promise<Pod[]>;
+  /** Pods matching the selector in a namespace, or in every namespace when it is null. */
+  listPods(namespace: string | null, labelSelector: string): Promise<Pod[]>;
   /** Events whose involvedObject is the pod, newest last, at most `limit`. */
   podEvents(namespace: string, pod: string, limit: number): Promise<PodEvent[]>;
   /** Metadata of a pod's or ReplicaSet's owner, to walk Pod -> ReplicaSet -> Deployment. */
@@ -134,4 +137,27 @@ export interface RunStore {
   listUnfinishedRuns(): RunRecord[];
   /** Applies the transition; null (and nothing written) when `step.expect` did not hold. */
   transition(incidentId: number, change: RunTransition): RunRecord | null;
+}
+
+export interface StoredAlert {
+  key: string;
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  alertname: string;
+  labels: Record<string, string>;
+  startsAt: string;
+  receivedAt: string;
+}
+
+/** Alerts as Alertmanager delivered them: persisted before the webhook is answered, processed after. */
+export interface AlertStore {
+  /** Inserts the deliveries not seen before, all or nothing; returns how many were new. */
+  insert(alerts: ReadonlyArray<Omit<StoredAlert, 'key' | 'receivedAt'> & { endsAt: string; annotations: Record<string, string> }>, receivedAt: string): number;
+  /** The oldest deliveries not yet processed. */
+  unprocessed(limit: number): StoredAlert[];
+  markProcessed(key: string, outcome: { at: string; text: string; incidentId: number | null }): void;
+  /** The incident a firing alert with this fingerprint was attached to, most recent first. */
+  incidentOfFingerprint(fingerprint: string): number | null;
+  /** Fingerprints of the incident's alerts still firing (no resolution processed for them). */
+  firingFingerprints(incidentId: number): string[];
 }

@@ -18,6 +18,8 @@ export interface RunnerDeps {
   log: Logger;
   observers?: RunObserver[];
   steps?: Readonly<Record<StepName, Step>>;
+  /** Whether an ended run may close its incident now; alerts still firing keep it open. */
+  mayClose?: (incidentId: number) => boolean;
 }
 
 const DONE: ReadonlySet<string> = new Set(['succeeded', 'skipped']);
@@ -201,7 +203,7 @@ export class Runner {
       run: { status: 'finished', verdict: end.verdict },
       events: end.mitigated ? [this.event(incident, 'incident.mitigated', null, { message: end.message })] : [],
     });
-    if (closesIncident(end.verdict) && this.deps.incidents.getIncident(incident.id)?.status === 'open') {
+    if (closesIncident(end.verdict) && (this.deps.mayClose?.(incident.id) ?? true) && this.deps.incidents.getIncident(incident.id)?.status === 'open') {
       this.deps.incidents.closeIncident(incident.id, { at, verdict: end.verdict, actor: SYSTEM_ACTOR, summary: end.message });
     }
     this.notify(incident, run, null, 'finished', end.message, end.findings ?? [], end.verdict);
@@ -211,7 +213,7 @@ export class Runner {
   private closeFinishedIncidents(): void {
     for (const incident of this.deps.incidents.listIncidents({ status: 'open' })) {
       const run = this.deps.runs.getRun(incident.id);
-      if (run?.status === 'finished' && run.verdict && closesIncident(run.verdict)) {
+      if (run?.status === 'finished' && run.verdict && closesIncident(run.verdict) && (this.deps.mayClose?.(incident.id) ?? true)) {
         this.deps.incidents.closeIncident(incident.id, { at: this.deps.clock.now().toISOString(), verdict: run.verdict, actor: SYSTEM_ACTOR });
       }
     }

@@ -70,6 +70,11 @@ export class MemoryIncidentStore implements IncidentStore {
     return structuredClone(incident);
   }
 
+  latestIncidentForPod(pod: { cluster: string; namespace: string; pod: string }): Incident | undefined {
+    const incident = [...this.incidents.values()].filter((i) => i.cluster === pod.cluster && i.namespace === pod.namespace && i.pod === pod.pod).at(-1);
+    return incident && structuredClone(incident);
+  }
+
   findIncidentByChat(chat: { channel: string; ts: string }): Incident | undefined {
     const incident = [...this.incidents.values()].find((i) => i.chat?.channel === chat.channel && i.chat.ts === chat.ts);
     return incident && structuredClone(incident);

@@ -112,6 +112,15 @@ export function describeIncidentStoreContract(name: string, makeStore: () => Inc
       expect(store.listIncidents({ limit: 1 }).map((i) => i.id)).toEqual([c.id]);
     });
 
+    test('finds the newest incident opened for a pod, open or closed', () => {
+      const first = store.openIncident(newIncident()).incident;
+      store.closeIncident(first.id, { at: T0, verdict: 'rejected', actor: 'x' });
+      const second = store.openIncident(newIncident()).incident;
+      const ref = { cluster: 'prod-eu', namespace: 'shop', pod: 'checkout-7d9f8-abcde' };
+      expect(store.latestIncidentForPod(ref)?.id).toBe(second.id);
+      expect(store.latestIncidentForPod({ ...ref, pod: 'other' })).toBeUndefined();
+    });
+
     test('keeps the chat reference of the incident card', () => {
       const { incident } = store.openIncident(newIncident());
       store.setChatRef(incident.id, { channel: 'C0INCIDENT', ts: '1764237600.000100' });

@@ -38,8 +38,9 @@ export class KubeCluster implements Cluster {
     return this.call({ verb: 'get', resource: 'pods', namespace, name }, async () => plain<Pod>(await this.core.readNamespacedPod({ namespace, name })));
   }
 
-  async listPods(namespace: string, labelSelector: string): Promise<Pod[]> {
-    return this.call({ verb: 'list', resource: 'pods', namespace }, async () => plain<{ items: Pod[] }>(await this.core.listNamespacedPod({ namespace, labelSelector })).items);
+  async listPods(namespace: string | null, labelSelector: string): Promise<Pod[]> {
+    const list = () => (namespace === null ? this.core.listPodForAllNamespaces({ labelSelector }) : this.core.listNamespacedPod({ namespace, labelSelector }));
+    return this.call({ verb: 'list', resource: 'pods', namespace: namespace ?? '(all namespaces)' }, async () => plain<{ items: Pod[] }>(await list()).items);
   }
 
   async podEvents(namespace: string, pod: string, limit: number): Promise<PodEvent[]> {

@@ -88,7 +88,9 @@ export function renderCard(view: CardView): { text: string; blocks: KnownBlock[]
   const context: string[] = [];
   if (view.decision) context.push(`${escapeText(view.decision.decision)} by ${who(view.decision.actor)} at ${utcTime(view.decision.at)}`);
   if (view.rollback) context.push(`rolled back by ${who(view.rollback.actor)} at ${utcTime(view.rollback.at)}`);
-  if (view.alerts.firing + view.alerts.resolved > 0) context.push(`alerts: ${view.alerts.firing} firing, ${view.alerts.resolved} resolved`);
+  if (view.alerts.firing + view.alerts.resolved > 0) {
+    context.push(view.alerts.firing === 0 ? `alerts: all ${view.alerts.resolved} resolved` : `alerts: ${view.alerts.firing} firing, ${view.alerts.resolved} resolved`);
+  }
   if (view.pods.length > 1) context.push(`pods: ${view.pods.map(escapeText).join(', ')}`);
   if (context.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: fitText(context.join(' · '), id) }] });
   blocks.push(buttons(view));

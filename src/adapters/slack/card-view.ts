@@ -34,6 +34,13 @@ export interface CardView {
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+/** Alerts by fingerprint: those still firing, and those Alertmanager reported resolved. */
+function alertState(events: readonly TimelineEvent[]): { firing: number; resolved: number } {
+  const fingerprints = (kind: TimelineEvent['kind']) => new Set(events.filter((event) => event.kind === kind).map((event) => str(event.data.fingerprint)));
+  const resolved = fingerprints('alert.resolved');
+  return { firing: [...fingerprints('alert.firing')].filter((fingerprint) => !resolved.has(fingerprint)).length, resolved: resolved.size };
+}
+
 export function buildCardView(incident: Incident, run: RunRecord | undefined, events: readonly TimelineEvent[], now: Date): CardView {
   const budget = events.map((event) => event.data.budgetMs).find((value) => typeof value === 'number');
   const end = incident.closedAt ? Date.parse(incident.closedAt) : now.getTime();
@@ -62,10 +69,7 @@ export function buildCardView(incident: Incident, run: RunRecord | undefined, ev
       : null,
     decision: decisionEvent ? { actor: decisionEvent.actor, decision: str(decisionEvent.data.decision), at: decisionEvent.at } : null,
     rollback: rollbackEvent ? { actor: rollbackEvent.actor, decision: 'rollback', at: rollbackEvent.at } : null,
-    alerts: {
-      firing: events.filter((event) => event.kind === 'alert.firing').length,
-      resolved: events.filter((event) => event.kind === 'alert.resolved').length,
-    },
+    alerts: alertState(events),
     pods: [...pods],
     actions: {
       approve: incident.status === 'open' && gate?.status === 'waiting-approval',

@@ -3,6 +3,7 @@ import type { Clock, IncidentStore, Logger, RunStore } from '../../core/ports.js
 import { SYSTEM_ACTOR } from '../../core/timeline.js';
 import { buildCardView } from './card-view.js';
 import { renderCard } from './card-blocks.js';
+import type { Pacer } from './pacer.js';
 
 export interface MessengerDeps {
   client: webApi.WebClient;
@@ -12,6 +13,8 @@ export interface MessengerDeps {
   log: Logger;
   /** SLACK_CHANNEL: where cards go when the trigger brought no channel. */
   defaultChannel: string | null;
+  /** Spaces calls out to stay within Slack's rate limits. */
+  pacer: Pacer;
 }
 
 /**
@@ -43,6 +46,7 @@ export class IncidentMessenger {
   postInThread(incidentId: number, message: { text: string; blocks?: types.KnownBlock[] }): Promise<void> {
     return this.enqueue(incidentId, 'chat.postMessage', async () => {
       const chat = await this.ensureCard(incidentId);
+      await this.deps.pacer.take();
       await this.deps.client.chat.postMessage({ channel: chat.channel, thread_ts: chat.ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
     });
   }
@@ -51,6 +55,7 @@ export class IncidentMessenger {
   uploadToThread(incidentId: number, file: { filename: string; title: string; content: string; comment: string }): Promise<void> {
     return this.enqueue(incidentId, 'files.uploadV2', async () => {
       const chat = await this.ensureCard(incidentId);
+      await this.deps.pacer.take();
       await this.deps.client.filesUploadV2({
         channel_id: chat.channel,
         thread_ts: chat.ts,
@@ -76,6 +81,7 @@ export class IncidentMessenger {
     const { incidents, runs, clock, client } = this.deps;
     const incident = incidents.getIncident(incidentId);
     if (!incident) throw new Error(`incident ${incidentId} does not exist`);
+    await this.deps.pacer.take();
     const card = renderCard(buildCardView(incident, runs.getRun(incidentId), incidents.timeline(incidentId), clock.now()));
     if (incident.chat) {
       await client.chat.update({ channel: incident.chat.channel, ts: incident.chat.ts, text: card.text, blocks: card.blocks });

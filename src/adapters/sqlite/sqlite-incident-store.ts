@@ -80,6 +80,7 @@ function prepareStatements(db: Database) {
     findOpen: db.prepare("SELECT * FROM incidents WHERE dedupe_key = ? AND status = 'open'"),
     list: db.prepare(`SELECT * FROM incidents WHERE (@status IS NULL OR status = @status)
       ORDER BY id DESC LIMIT @limit`),
+    latestForPod: db.prepare('SELECT * FROM incidents WHERE cluster = ? AND namespace = ? AND pod = ? ORDER BY id DESC LIMIT 1'),
     byChat: db.prepare('SELECT * FROM incidents WHERE chat_channel = ? AND chat_ts = ?'),
     setChat: db.prepare('UPDATE incidents SET chat_channel = ?, chat_ts = ? WHERE id = ? RETURNING *'),
     close: db.prepare(`UPDATE incidents SET status = 'closed', closed_at = ?, verdict = ?
@@ -146,6 +147,11 @@ export class SqliteIncidentStore implements IncidentStore {
     const row = this.sql.setChat.get(chat.channel, chat.ts, id) as IncidentRow | undefined;
     if (!row) throw notFound(id);
     return toIncident(row);
+  }
+
+  latestIncidentForPod(pod: { cluster: string; namespace: string; pod: string }): Incident | undefined {
+    const row = this.sql.latestForPod.get(pod.cluster, pod.namespace, pod.pod) as IncidentRow | undefined;
+    return row && toIncident(row);
   }
 
   findIncidentByChat(chat: { channel: string; ts: string }): Incident | undefined {

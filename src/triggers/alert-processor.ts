@@ -1,0 +1,127 @@
+import { mapAlert, type MapAlertOptions } from '../core/alerts/map-alert.js';
+import { isClusterError } from '../core/cluster-error.js';
+import { isOomCheckError } from '../core/errors.js';
+import type { AlertStore, Clock, Cluster, IncidentStore, Logger, RunStore, StoredAlert } from '../core/ports.js';
+import { closesIncident } from '../core/run.js';
+import type { Runbook } from '../runbook/runbook-schema.js';
+import { startIncident } from '../runbook/start-incident.js';
+
+const BATCH = 200;
+const RETRY_MS = 5_000;
+export const ALERTMANAGER_ACTOR = 'alertmanager';
+
+export interface AlertProcessorDeps {
+  alerts: AlertStore;
+  incidents: IncidentStore;
+  runs: RunStore;
+  cluster: Cluster;
+  clock: Clock;
+  log: Logger;
+  runbook: Runbook;
+  maxLimitBytes: number;
+  mapping: MapAlertOptions;
+  /** A card to post or refresh; `created` when the incident is new and its checklist should start. */
+  onIncident(incidentId: number, created: boolean): void;
+}
+
+/**
+ * Turns persisted alerts into incidents, in arrival order. Firing alerts open an incident or join
+ * their workload's; resolved ones are written to its timeline and close it once nothing fires and
+ * its run has ended. Each alert is processed once: its row records what became of it.
+ */
+export class AlertProcessor {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: AlertProcessorDeps) {}
+
+  /** Processes everything pending; calls while a drain runs make it go round once more. */
+  drain(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  stop(): void {
+    clearTimeout(this.retry);
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      for (let batch = this.deps.alerts.unprocessed(BATCH); batch.length > 0; batch = this.deps.alerts.unprocessed(BATCH)) {
+        for (const alert of batch) {
+          if (!(await this.process(alert))) {
+            // The cluster did not answer: keep the alert and the ones after it for a later try.
+            this.retry = setTimeout(() => void this.drain(), RETRY_MS);
+            this.retry.unref();
+            return;
+          }
+        }
+      }
+    } while (this.again);
+  }
+
+  /** False when the alert must wait for the cluster to answer again. */
+  private async process(alert: StoredAlert): Promise<boolean> {
+    const at = this.deps.clock.now().toISOString();
+    const done = (text: string, incidentId: number | null) => this.deps.alerts.markProcessed(alert.key, { at, text, incidentId });
+    const mapping = mapAlert(alert, this.deps.mapping);
+    if (mapping.action === 'skip') {
+      done(`skipped: ${mapping.reason}`, null);
+      return true;
+    }
+    const details = { message: alert.alertname, fingerprint: alert.fingerprint, pod: mapping.pod, container: mapping.container, startsAt: alert.startsAt };
+    if (alert.status === 'resolved') {
+      this.resolve(alert, details, done);
+      return true;
+    }
+    try {
+      const { incident, created } = await startIncident(this.deps, {
+        namespace: mapping.namespace,
+        pod: mapping.pod,
+        trigger: 'alertmanager',
+        actor: ALERTMANAGER_ACTOR,
+        runbook: this.deps.runbook,
+        maxLimitBytes: this.deps.maxLimitBytes,
+        allowedNamespaces: this.deps.mapping.allowedNamespaces,
+      });
+      this.deps.incidents.append({ incidentId: incident.id, at, kind: 'alert.firing', actor: ALERTMANAGER_ACTOR, data: details });
+      done(`${created ? 'opened' : 'joined'} incident ${incident.id}`, incident.id);
+      this.deps.onIncident(incident.id, created);
+      return true;
+    } catch (error) {
+      if (isClusterError(error) && error.retryable) {
+        this.deps.log.warn({ err: error, alert: alert.key }, 'the cluster did not answer; the alert waits for the next try');
+        return false;
+      }
+      if (!isClusterError(error) && !isOomCheckError(error)) throw error;
+      done(`skipped: ${error.message}`, null);
+      return true;
+    }
+  }
+
+  private resolve(alert: StoredAlert, details: Record<string, string | null>, done: (text: string, incidentId: number | null) => void): void {
+    const incidentId = this.deps.alerts.incidentOfFingerprint(alert.fingerprint);
+    if (incidentId === null) {
+      done('skipped: resolved, but no incident had this alert', null);
+      return;
+    }
+    const at = this.deps.clock.now().toISOString();
+    this.deps.incidents.append({ incidentId, at, kind: 'alert.resolved', actor: ALERTMANAGER_ACTOR, data: details });
+    done(`resolved in incident ${incidentId}`, incidentId);
+    const run = this.deps.runs.getRun(incidentId);
+    const incident = this.deps.incidents.getIncident(incidentId);
+    const quiet = this.deps.alerts.firingFingerprints(incidentId).length === 0;
+    if (quiet && incident?.status === 'open' && run?.status === 'finished' && run.verdict && closesIncident(run.verdict)) {
+      this.deps.incidents.closeIncident(incidentId, { at, verdict: run.verdict, actor: ALERTMANAGER_ACTOR, summary: 'its alerts resolved after the run ended' });
+    }
+    this.deps.onIncident(incidentId, false);
+  }
+}

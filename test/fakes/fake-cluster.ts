@@ -1,0 +1,107 @@
+import { ClusterError } from '../../src/core/cluster-error.js';
+import type { WorkloadRef } from '../../src/core/incident.js';
+import type { ObjectMeta, OwnerReference, Pod, PodEvent, Workload } from '../../src/core/k8s-types.js';
+import type { Cluster, ExecResult, ProxyResponse } from '../../src/core/ports.js';
+
+/** A pod of Deployment `workload` (through ReplicaSet `workload-5f6d7c8b9`) whose init container `container` was OOMKilled. */
+export function oomKilledPod(namespace: string, name: string, workload: string, container = 'migrate'): Pod {
+  return {
+    metadata: {
+      name,
+      namespace,
+      uid: `uid-${namespace}-${name}`,
+      labels: { app: workload },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${workload}-5f6d7c8b9`, controller: true }],
+    },
+    spec: { initContainers: [{ name: container, image: 'registry.example.com/x:1', resources: { limits: { memory: '64Mi' } } }], containers: [{ name: 'app' }] },
+    status: {
+      phase: 'Pending',
+      initContainerStatuses: [
+        {
+          name: container,
+          restartCount: 3,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: '2026-11-27T09:59:00Z' } },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * A Cluster in memory, for what the simulator would make slow: alert storms of thousands of pods.
+ * Pods belong to Deployments through ReplicaSets named `<deployment>-5f6d7c8b9`; image-info is absent (404).
+ */
+export class FakeCluster implements Cluster {
+  readonly name = 'fake';
+  readonly pods = new Map<string, Pod>();
+  calls = 0;
+  down = false;
+
+  add(...pods: Pod[]): this {
+    for (const pod of pods) this.pods.set(`${pod.metadata.namespace}/${pod.metadata.name}`, pod);
+    return this;
+  }
+
+  private touch(): void {
+    this.calls++;
+    if (this.down) throw new ClusterError('Unreachable', 'cannot reach the Kubernetes API at fake (ECONNREFUSED)');
+  }
+
+  async getPod(namespace: string, name: string): Promise<Pod> {
+    this.touch();
+    const pod = this.pods.get(`${namespace}/${name}`);
+    if (!pod) throw new ClusterError('NotFound', `pods "${name}" not found: check the name and the namespace`, 404);
+    return structuredClone(pod);
+  }
+
+  async listPods(namespace: string | null): Promise<Pod[]> {
+    this.touch();
+    return [...this.pods.values()].filter((pod) => namespace === null || pod.metadata.namespace === namespace).map((pod) => structuredClone(pod));
+  }
+
+  async podEvents(): Promise<PodEvent[]> {
+    this.touch();
+    return [];
+  }
+
+  async getOwnerMeta(namespace: string, owner: OwnerReference): Promise<ObjectMeta> {
+    this.touch();
+    const deployment = owner.name.replace(/-5f6d7c8b9$/, '');
+    return { name: owner.name, namespace, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, controller: true }] };
+  }
+
+  async proxyGet(): Promise<ProxyResponse> {
+    this.touch();
+    return { status: 404, body: 'no image-info here' };
+  }
+
+  async ping(): Promise<void> {
+    this.touch();
+  }
+
+  async findPodNamespaces(pod: string): Promise<string[]> {
+    this.touch();
+    return [...this.pods.values()].filter((p) => p.metadata.name === pod).map((p) => p.metadata.namespace ?? '');
+  }
+
+  getWorkload(namespace: string, ref: WorkloadRef): Promise<Workload> {
+    return Promise.reject(new ClusterError('Unexpected', `the fake cluster does not serve workloads (${ref.kind} ${namespace}/${ref.name})`));
+  }
+
+  patchWorkload(): Promise<Workload> {
+    return Promise.reject(new ClusterError('Unexpected', 'the fake cluster does not patch'));
+  }
+
+  deletePod(): Promise<void> {
+    return Promise.reject(new ClusterError('Unexpected', 'the fake cluster does not delete'));
+  }
+
+  exec(): Promise<ExecResult> {
+    return Promise.reject(new ClusterError('Unexpected', 'the fake cluster does not exec'));
+  }
+
+  watchPods(): Promise<'done' | 'timeout' | 'aborted'> {
+    return Promise.reject(new ClusterError('Unexpected', 'the fake cluster does not watch'));
+  }
+}
