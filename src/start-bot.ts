@@ -110,6 +110,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   };
   const processor = new AlertProcessor({ ...triggered, alerts, mapping: { alertNames: config.alertmanager.alertNames, labels: config.alertmanager.labels, allowedNamespaces: config.cluster.namespaces } });
   const drainAlerts = () => background('process alerts', () => processor.drain());
+  if (!config.slack.channel && (config.alertmanager.enabled || config.schedule.sweep)) {
+    log.warn({}, 'SLACK_CHANNEL is unset: cards for incidents from Alertmanager or the sweep have no channel to go to');
+  }
   if (!config.alertmanager.enabled) log.warn({}, 'the Alertmanager webhook is off: set ALERTMANAGER_BEARER_TOKEN or ALERTMANAGER_BASIC_AUTH, or ALERTMANAGER_INSECURE=true');
   const routes = {
     'POST /webhooks/alertmanager': webhookRoute({ ...config.alertmanager, alerts, clock, log, metrics, onAccepted: drainAlerts }),
@@ -133,7 +136,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     [
       ...(config.schedule.sweep ? [{ name: 'sweep', schedule: config.schedule.sweep, run: () => sweep(triggered) }] : []),
       ...(config.schedule.remindAfterMs
-        ? [{ name: 'remind-approvers', schedule: '* * * * *', run: () => remindApprovers(late.context!, config.slack.approvers, config.schedule.remindAfterMs!) }]
+        ? [{ name: 'remind-approvers', schedule: config.schedule.remindAfterMs < 60_000 ? '* * * * * *' : '* * * * *', run: () => remindApprovers(late.context!, config.slack.approvers, config.schedule.remindAfterMs!) }]
         : []),
     ],
     log,
