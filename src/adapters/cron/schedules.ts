@@ -25,7 +25,8 @@ export function startSchedules(jobs: readonly Job[], log: Logger): { stop(): Pro
   );
   return {
     stop: async () => {
-      await Promise.all(tasks.map((task) => task.stop()));
+      // stop() is void in some node-cron task kinds and a promise in others.
+      await Promise.all(tasks.map(async (task) => task.stop()));
     },
   };
 }
