@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { webhookRoute } from './adapters/alertmanager/webhook-route.js';
 import { startSchedules } from './adapters/cron/schedules.js';
+import { KubeCluster } from './adapters/k8s/kube-cluster.js';
 import { loadKubeConfig } from './adapters/k8s/load-kube-config.js';
 import { Pacer } from './adapters/slack/pacer.js';
 import { remindApprovers } from './adapters/slack/remind-approvers.js';
@@ -15,7 +15,7 @@ import type { SlackContext } from './adapters/slack/slack-context.js';
 import { renderThreadMessage } from './adapters/slack/thread-message.js';
 import { SqliteRequestLog } from './adapters/sqlite/sqlite-request-log.js';
 import { loadConfig } from './config.js';
-import { systemClock, type Clock, type Logger } from './core/ports.js';
+import { systemClock, type Clock, type Cluster, type Logger } from './core/ports.js';
 import type { RunObserver } from './core/run.js';
 import { createLogger } from './create-logger.js';
 import { loadRunbook } from './runbook/load-runbook.js';
@@ -29,7 +29,8 @@ export interface BotOptions {
   env: NodeJS.ProcessEnv;
   clock?: Clock;
   log?: Logger;
-  kubeConfig?: KubeConfig;
+  /** Another cluster than the kubeconfig's (an in-memory one for storm benchmarks and tests). */
+  cluster?: Cluster;
   /** How long shutdown lets running steps reach a persisted state before aborting them. */
   drainMs?: number;
 }
@@ -56,11 +57,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const log = options.log ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
   const runbook = loadRunbook(config.runbook.path);
-  const kubeConfig = options.kubeConfig ?? loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context });
+  const cluster = options.cluster ?? new KubeCluster(loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context }));
   const observers: RunObserver[] = [];
   const late: { context?: SlackContext; alerts?: SqliteAlertStore } = {};
   const mayClose = (incidentId: number) => (late.alerts?.firingFingerprints(incidentId).length ?? 0) === 0;
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, kubeConfig, clock, log, observers, mayClose });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, mayClose });
   const alerts = (late.alerts = new SqliteAlertStore(checklist.db));
   const requestLog = new SqliteRequestLog(checklist.db);
   const metrics = new Metrics();

@@ -1,10 +1,8 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Database } from 'better-sqlite3';
-import { KubeCluster } from './adapters/k8s/kube-cluster.js';
 import { openDatabase } from './adapters/sqlite/open-database.js';
 import { SqliteIncidentStore } from './adapters/sqlite/sqlite-incident-store.js';
 import { SqliteRunStore } from './adapters/sqlite/sqlite-run-store.js';
-import type { Clock, Logger } from './core/ports.js';
+import type { Clock, Cluster, Logger } from './core/ports.js';
 import type { RunObserver } from './core/run.js';
 import { Runner } from './runbook/runner.js';
 
@@ -12,17 +10,17 @@ export interface WiredChecklist {
   db: Database;
   incidents: SqliteIncidentStore;
   runs: SqliteRunStore;
-  cluster: KubeCluster;
+  cluster: Cluster;
   runner: Runner;
   clock: Clock;
   /** Stops the runner, waits for steps in flight to reach a persisted state, closes the database. */
   close(): Promise<void>;
 }
 
-/** The composition of the checklist: SQLite stores, the client-node cluster and the runner. */
+/** The composition of the checklist: SQLite stores, a cluster and the runner. */
 export function wireChecklist(options: {
   dbPath: string;
-  kubeConfig: KubeConfig;
+  cluster: Cluster;
   clock: Clock;
   log: Logger;
   observers?: RunObserver[];
@@ -31,7 +29,7 @@ export function wireChecklist(options: {
   const { db } = openDatabase(options.dbPath);
   const incidents = new SqliteIncidentStore(db);
   const runs = new SqliteRunStore(db, incidents);
-  const cluster = new KubeCluster(options.kubeConfig);
+  const { cluster } = options;
   const runner = new Runner({ incidents, runs, cluster, clock: options.clock, log: options.log, observers: options.observers ?? [], ...(options.mayClose ? { mayClose: options.mayClose } : {}) });
   return {
     db,

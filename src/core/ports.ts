@@ -1,6 +1,6 @@
 import type { Incident, IncidentStatus, NewIncident, WorkloadRef } from './incident.js';
 import type { ObjectMeta, OwnerReference, Pod, PodEvent, Workload } from './k8s-types.js';
-import type { RunRecord, RunSpec, RunStatus, StepName, StepStatus, Verdict } from './run.js';
+import type { RunRecord, RunSpec, RunStatus, RunTarget, StepName, StepStatus, Verdict } from './run.js';
 import type { NewTimelineEvent, TimelineData, TimelineEvent } from './timeline.js';
 
 /** Time, passed in so that core code and its tests agree on "now". */
@@ -135,6 +135,8 @@ export interface RunStore {
   createRun(incidentId: number, spec: RunSpec, at: string): RunRecord;
   getRun(incidentId: number): RunRecord | undefined;
   listUnfinishedRuns(): RunRecord[];
+  /** The run not yet finished for this very pod, if any. */
+  findUnfinishedRun(target: RunTarget): RunRecord | undefined;
   /** Applies the transition; null (and nothing written) when `step.expect` did not hold. */
   transition(incidentId: number, change: RunTransition): RunRecord | null;
 }

@@ -33,9 +33,7 @@ export async function startIncident(
 ): Promise<StartedIncident> {
   checkTarget(request.namespace, request.pod, request.allowedNamespaces);
   const { incidents, runs, cluster, clock } = deps;
-  const unfinished = runs
-    .listUnfinishedRuns()
-    .find((run) => run.spec.target.cluster === cluster.name && run.spec.target.namespace === request.namespace && run.spec.target.pod === request.pod);
+  const unfinished = runs.findUnfinishedRun({ cluster: cluster.name, namespace: request.namespace, pod: request.pod });
   if (unfinished) return { incident: incidents.getIncident(unfinished.incidentId)!, run: unfinished, created: false };
 
   const pod = await cluster.getPod(request.namespace, request.pod);

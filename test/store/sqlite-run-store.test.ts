@@ -24,6 +24,8 @@ describe('SqliteRunStore', () => {
     expect(run).toMatchObject({ incidentId, status: 'active', verdict: null, startedAt: T0, spec });
     expect(run.steps.map((s) => [s.step, s.status, s.attempts])).toEqual(STEP_NAMES.map((name) => [name, 'pending', 0]));
     expect(runs.listUnfinishedRuns().map((r) => r.incidentId)).toEqual([incidentId]);
+    expect(runs.findUnfinishedRun(spec.target)?.incidentId).toBe(incidentId);
+    expect(runs.findUnfinishedRun({ ...spec.target, pod: 'other' })).toBeUndefined();
   });
 
   test('an incident has at most one run, and only an existing incident has one', () => {

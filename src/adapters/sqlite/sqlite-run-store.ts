@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ErrorCode, OomCheckError } from '../../core/errors.js';
 import type { RunStore, RunTransition } from '../../core/ports.js';
-import { STEP_NAMES, type RunRecord, type RunSpec, type StepRecord } from '../../core/run.js';
+import { STEP_NAMES, type RunRecord, type RunSpec, type RunTarget, type StepRecord } from '../../core/run.js';
 import type { TimelineData } from '../../core/timeline.js';
 import type { SqliteIncidentStore } from './sqlite-incident-store.js';
 
@@ -32,6 +32,8 @@ function prepareStatements(db: Database) {
     getRun: db.prepare('SELECT * FROM runs WHERE incident_id = ?'),
     getSteps: db.prepare('SELECT * FROM run_steps WHERE incident_id = ? ORDER BY position'),
     unfinished: db.prepare("SELECT incident_id FROM runs WHERE status != 'finished' ORDER BY incident_id"),
+    unfinishedFor: db.prepare(`SELECT incident_id FROM runs WHERE status != 'finished' AND json_extract(spec, '$.target.cluster') = ?
+      AND json_extract(spec, '$.target.namespace') = ? AND json_extract(spec, '$.target.pod') = ? ORDER BY incident_id LIMIT 1`),
     stepStatus: db.prepare('SELECT status FROM run_steps WHERE incident_id = ? AND step = ?'),
     updateStep: db.prepare(`UPDATE run_steps SET status = @status,
         attempts = coalesce(@attempts, attempts),
@@ -102,6 +104,11 @@ export class SqliteRunStore implements RunStore {
 
   listUnfinishedRuns(): RunRecord[] {
     return (this.sql.unfinished.all() as Array<{ incident_id: number }>).map((row) => this.getRun(row.incident_id)!);
+  }
+
+  findUnfinishedRun(target: RunTarget): RunRecord | undefined {
+    const row = this.sql.unfinishedFor.get(target.cluster, target.namespace, target.pod) as { incident_id: number } | undefined;
+    return row && this.getRun(row.incident_id);
   }
 
   transition(incidentId: number, change: RunTransition): RunRecord | null {

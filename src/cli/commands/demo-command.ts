@@ -1,3 +1,4 @@
+import { KubeCluster } from '../../adapters/k8s/kube-cluster.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -46,7 +47,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<ExitCode> 
   kubeConfig.loadFromOptions(sim.kubeconfig());
   const checklist = wireChecklist({
     dbPath: join(outDir, 'oom-check.db'),
-    kubeConfig,
+    cluster: new KubeCluster(kubeConfig),
     clock: systemClock,
     log: pino({ level: 'silent' }),
     observers: [{ onUpdate: (update) => update.status !== 'running' && writeLine(io.stdout, renderUpdate(update)) }],

@@ -1,3 +1,4 @@
+import { KubeCluster } from '../../adapters/k8s/kube-cluster.js';
 import { userInfo } from 'node:os';
 import { systemClock } from '../../core/ports.js';
 import { loadKubeConfig } from '../../adapters/k8s/load-kube-config.js';
@@ -29,7 +30,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<ExitCo
   }
   const config = loadConfig(io.env, ['store', 'cluster', 'log']);
   const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, kubeConfig, clock: systemClock, log: createLogger(config.log.level) });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster: new KubeCluster(kubeConfig), clock: systemClock, log: createLogger(config.log.level) });
   try {
     const result = await rollback({ ...checklist, clock: systemClock }, Number(idText), `cli:${userInfo().username}`);
     if (result.outcome === 'rolled-back') {

@@ -1,3 +1,4 @@
+import { KubeCluster } from '../../adapters/k8s/kube-cluster.js';
 import { userInfo } from 'node:os';
 import { isClusterError } from '../../core/cluster-error.js';
 import { systemClock } from '../../core/ports.js';
@@ -65,7 +66,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const actor = `cli:${userInfo().username}`;
   const checklist = wireChecklist({
     dbPath: config.store.dbPath,
-    kubeConfig,
+    cluster: new KubeCluster(kubeConfig),
     clock: systemClock,
     log: createLogger(config.log.level),
     observers: [{ onUpdate: (update) => update.status !== 'running' && writeLine(io.stdout, renderUpdate(update)) }],

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { startBot, type Bot } from '../../src/start-bot.js';
+import { pollUntil } from '../sim/helpers/poll.js';
+import { startSlackReplica, type SlackReplica } from '../support/slack/slack-replica.js';
+import { STORM, stormCluster, stormWebhooks } from './storm.js';
+
+const PER_SECOND = 400;
+const BURST = 40;
+
+describe('an alert storm: 5,000 alerts over 500 workloads in 50 webhooks', () => {
+  let dir: string;
+  let replica: SlackReplica;
+  let bot: Bot;
+  afterAll(async () => {
+    await bot.stop();
+    await replica.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('nothing lost, one incident and one card per workload, Slack calls paced', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oom-check-storm-'));
+    replica = await startSlackReplica();
+    bot = await startBot({
+      env: {
+        OOM_CHECK_DB_PATH: join(dir, 'storm.db'), PORT: '0', HOST: '127.0.0.1', OOM_CHECK_SWEEP_SCHEDULE: 'off', OOM_CHECK_REMIND_AFTER: 'off',
+        SLACK_BOT_TOKEN: 'xoxb-storm', SLACK_SIGNING_SECRET: 'storm-secret', SLACK_API_URL: replica.apiUrl, SLACK_APPROVERS: 'U0ONCALL',
+        SLACK_CHANNEL: 'C0STORM', SLACK_CALLS_PER_SECOND: String(PER_SECOND), SLACK_CALL_BURST: String(BURST), ALERTMANAGER_BEARER_TOKEN: 'storm-token',
+      },
+      cluster: stormCluster(),
+      log: pino({ level: 'silent' }),
+    });
+    const replies = await Promise.all(
+      stormWebhooks().map((body) =>
+        fetch(`${bot.url}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer storm-token' }, body }),
+      ),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual(Array(STORM.webhooks).fill(200));
+    const total = STORM.workloads * STORM.podsPerWorkload;
+    expect((bot.checklist.db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n).toBe(total);
+
+    await bot.processAlerts();
+    expect((bot.checklist.db.prepare('SELECT count(*) AS n FROM alerts WHERE processed_at IS NULL').get() as { n: number }).n).toBe(0);
+    const incidents = bot.checklist.incidents.listIncidents();
+    expect(incidents).toHaveLength(STORM.workloads);
+    const firing = bot.checklist.db.prepare("SELECT incident_id, count(*) AS n FROM alerts WHERE outcome LIKE 'opened%' OR outcome LIKE 'joined%' GROUP BY incident_id").all() as Array<{ n: number }>;
+    expect(firing.every((row) => row.n === STORM.podsPerWorkload)).toBe(true);
+
+    const cards = () => replica.calls('chat.postMessage').filter((call) => call.args.thread_ts === undefined);
+    await pollUntil(async () => (cards().length === STORM.workloads ? true : undefined), 'a card per workload', 60_000);
+    expect(new Set(cards().map((call) => call.response.ts)).size).toBe(STORM.workloads);
+
+    // The replica shares this process's event loop, so arrival times can bunch; the whole span
+    // cannot: unpaced, these calls would arrive in a fraction of it (the Pacer's own test bounds every window).
+    const times = replica.calls().filter((call) => call.method !== 'auth.test').map((call) => call.at.getTime()).sort((a, b) => a - b);
+    expect(times.length).toBeGreaterThan(STORM.workloads * 2);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(((times.length - BURST) / PER_SECOND) * 1000 * 0.95);
+    expect(replica.calls().filter((call) => call.faulted || call.response.ok !== true)).toEqual([]);
+  }, 120_000);
+});
