@@ -4,6 +4,7 @@
  * rules, SQLite transitions, timeline rows), per step and in total. Median and worst of RUNS.
  * Run: npm run bench:checklist
  */
+import { KubeCluster } from '../src/adapters/k8s/kube-cluster.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -26,7 +27,7 @@ for (let i = 0; i < RUNS; i++) {
   const sim = await startSimulator({ scenario: 'seed-oom', timeScale: TIME_SCALE });
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions(sim.kubeconfig());
-  const checklist = wireChecklist({ dbPath: ':memory:', kubeConfig, clock: systemClock, log: pino({ level: 'silent' }) });
+  const checklist = wireChecklist({ dbPath: ':memory:', cluster: new KubeCluster(kubeConfig), clock: systemClock, log: pino({ level: 'silent' }) });
   const oomPod = () => sim.listObjects('Pod', 'shop').find((pod) => JSON.stringify(pod.status ?? {}).includes('OOMKilled'));
   await sim.waitFor(() => oomPod() !== undefined, 10_000);
 

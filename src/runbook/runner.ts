@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { ClusterError, isClusterError } from '../core/cluster-error.js';
 import { ErrorCode, OomCheckError } from '../core/errors.js';
 import { findingData, type Finding } from '../core/finding.js';
@@ -85,6 +86,8 @@ export class Runner {
         this.expireApproval(incident, run, record);
         break;
       }
+      // A turn of the event loop between steps: many runs at once must not starve the HTTP server.
+      await setImmediate();
       if (!(await this.execute(incident, run, record))) break;
       run = this.mustGetRun(incidentId);
     }

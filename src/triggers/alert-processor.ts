@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { mapAlert, type MapAlertOptions } from '../core/alerts/map-alert.js';
 import { isClusterError } from '../core/cluster-error.js';
 import { isOomCheckError } from '../core/errors.js';
@@ -57,6 +58,8 @@ export class AlertProcessor {
       this.again = false;
       for (let batch = this.deps.alerts.unprocessed(BATCH); batch.length > 0; batch = this.deps.alerts.unprocessed(BATCH)) {
         for (const alert of batch) {
+          // Let webhooks in between alerts: answering Alertmanager fast matters more than this backlog.
+          await setImmediate();
           if (!(await this.process(alert))) {
             // The cluster did not answer: keep the alert and the ones after it for a later try.
             this.retry = setTimeout(() => void this.drain(), RETRY_MS);

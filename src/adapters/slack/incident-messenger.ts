@@ -81,7 +81,7 @@ export class IncidentMessenger {
     const { incidents, runs, clock, client } = this.deps;
     const incident = incidents.getIncident(incidentId);
     if (!incident) throw new Error(`incident ${incidentId} does not exist`);
-    await this.deps.pacer.take();
+    await this.deps.pacer.take(true);
     const card = renderCard(buildCardView(incident, runs.getRun(incidentId), incidents.timeline(incidentId), clock.now()));
     if (incident.chat) {
       await client.chat.update({ channel: incident.chat.channel, ts: incident.chat.ts, text: card.text, blocks: card.blocks });

@@ -3,12 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /**
  * A token bucket in front of Slack's Web API: `burst` calls at once, then `perSecond`. An alert
  * storm queues here instead of running into Slack's rate limits (chat.postMessage: about one
- * message per second per channel, with short bursts).
+ * message per second per channel, with short bursts). Urgent calls (cards, approval prompts)
+ * go before thread replies; each lane keeps its order.
  */
 export class Pacer {
   private tokens: number;
   private last: number;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly lanes: { urgent: Array<() => void>; normal: Array<() => void> } = { urgent: [], normal: [] };
+  private pumping = false;
 
   constructor(
     private readonly perSecond: number,
@@ -19,23 +21,31 @@ export class Pacer {
     this.last = now();
   }
 
-  /** Resolves when a call may go; callers are served in order. */
-  take(): Promise<void> {
-    const turn = this.queue.then(() => this.wait());
-    this.queue = turn;
-    return turn;
+  /** Resolves when a call may go. */
+  take(urgent = false): Promise<void> {
+    return new Promise((resolve) => {
+      this.lanes[urgent ? 'urgent' : 'normal'].push(resolve);
+      void this.pump();
+    });
   }
 
-  private async wait(): Promise<void> {
-    for (;;) {
-      const now = this.now();
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.lanes.urgent.length + this.lanes.normal.length > 0) {
+        const now = this.now();
+        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+        this.last = now;
+        if (this.tokens >= 1) {
+          this.tokens -= 1;
+          (this.lanes.urgent.shift() ?? this.lanes.normal.shift())?.();
+        } else {
+          await sleep(Math.ceil(((1 - this.tokens) / this.perSecond) * 1000));
+        }
       }
-      await sleep(Math.ceil(((1 - this.tokens) / this.perSecond) * 1000));
+    } finally {
+      this.pumping = false;
     }
   }
 }

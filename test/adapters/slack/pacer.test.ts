@@ -16,10 +16,13 @@ describe('Pacer', () => {
     }
   });
 
-  test('serves callers in order', async () => {
+  test('serves callers in order, urgent ones first', async () => {
     const pacer = new Pacer(1000, 1);
-    const order: number[] = [];
-    await Promise.all([1, 2, 3, 4].map((n) => pacer.take().then(() => order.push(n))));
-    expect(order).toEqual([1, 2, 3, 4]);
+    const order: string[] = [];
+    await Promise.all([
+      ...[1, 2, 3].map((n) => pacer.take().then(() => order.push(`reply ${n}`))),
+      ...[1, 2].map((n) => pacer.take(true).then(() => order.push(`card ${n}`))),
+    ]);
+    expect(order).toEqual(['reply 1', 'card 1', 'card 2', 'reply 2', 'reply 3']);
   });
 });
