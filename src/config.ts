@@ -1,3 +1,4 @@
+import { DNS_1123_LABEL } from './core/dns-names.js';
 import { join } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -7,7 +8,6 @@ import { isQuantity, parseQuantity } from './core/quantity.js';
 import { runbooksDir } from './paths.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SLACK_APPROVER = /^[UWS][A-Z0-9]{2,}$/;
 const SLACK_CHANNEL = /^([CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/;
 const SECRET_VARS = new Set([

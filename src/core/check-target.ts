@@ -1,7 +1,6 @@
+import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from './dns-names.js';
 import { ErrorCode, OomCheckError } from './errors.js';
 
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * A pod reference as a person typed it or an alert carried it: namespace a DNS-1123 label, pod a

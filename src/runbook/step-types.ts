@@ -52,3 +52,8 @@ export function resultAs<T>(data: TimelineData): Partial<T> {
 export class StepInterrupted extends Error {
   override readonly name = 'StepInterrupted';
 }
+
+/** The run ends "verification-failed": the patch is in, but the fix did not hold. */
+export function verificationFailed(title: string, message: string, advice: string): StepOutcome {
+  return { status: 'finished', verdict: 'verification-failed', stepStatus: 'failed', message, findings: [{ title, severity: 'critical', detail: message, advice: [advice] }] };
+}

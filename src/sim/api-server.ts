@@ -4,6 +4,7 @@
  * tests can assert what a real client actually asked for. Any failure becomes a Status object;
  * an unexpected one is logged and answered 500, never a dropped connection.
  */
+import { BodyTooLarge, readBody } from '../server/read-body.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -28,22 +29,14 @@ export interface RecordedRequest {
 /** The API server's own limit on request bodies. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** The body as text; too large is the API server's 413. */
+async function readText(req: IncomingMessage): Promise<string> {
+  try {
+    return (await readBody(req, MAX_BODY_BYTES)).toString('utf8');
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`);
+    throw error;
+  }
 }
 
 export class ApiServer {
@@ -106,7 +99,7 @@ export class ApiServer {
     });
     try {
       const method = req.method ?? 'GET';
-      const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+      const body = method === 'GET' || method === 'HEAD' ? '' : await readText(req);
       this.route(req, res, url, method, body);
     } catch (error) {
       const apiError = error instanceof ApiError ? error : ApiError.internal((error as Error).message);

@@ -2,27 +2,18 @@ import { setImmediate } from 'node:timers/promises';
 import { mapAlert, type MapAlertOptions } from '../core/alerts/map-alert.js';
 import { isClusterError } from '../core/cluster-error.js';
 import { isOomCheckError } from '../core/errors.js';
-import type { AlertStore, Clock, Cluster, IncidentStore, Logger, RunStore, StoredAlert } from '../core/ports.js';
+import type { AlertStore, StoredAlert } from '../core/ports.js';
 import { closesIncident } from '../core/run.js';
-import type { Runbook } from '../runbook/runbook-schema.js';
 import { startIncident } from '../runbook/start-incident.js';
+import type { TriggerDeps } from './trigger-deps.js';
 
 const BATCH = 200;
 const RETRY_MS = 5_000;
 export const ALERTMANAGER_ACTOR = 'alertmanager';
 
-export interface AlertProcessorDeps {
+export interface AlertProcessorDeps extends TriggerDeps {
   alerts: AlertStore;
-  incidents: IncidentStore;
-  runs: RunStore;
-  cluster: Cluster;
-  clock: Clock;
-  log: Logger;
-  runbook: Runbook;
-  maxLimitBytes: number;
   mapping: MapAlertOptions;
-  /** A card to post or refresh; `created` when the incident is new and its checklist should start. */
-  onIncident(incidentId: number, created: boolean): void;
 }
 
 /**

@@ -1,22 +1,13 @@
 import { dedupeKeyFor } from '../core/incident.js';
-import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../core/ports.js';
 import { diagnoseOom } from '../core/rules/diagnose-oom.js';
 import { resolveOwner } from '../runbook/resolve-owner.js';
-import type { Runbook } from '../runbook/runbook-schema.js';
 import { startIncident } from '../runbook/start-incident.js';
+import type { TriggerDeps } from './trigger-deps.js';
 
 export const SWEEP_ACTOR = 'sweep';
 
-export interface SweepDeps {
-  incidents: IncidentStore;
-  runs: RunStore;
-  cluster: Cluster;
-  clock: Clock;
-  log: Logger;
-  runbook: Runbook;
-  maxLimitBytes: number;
+export interface SweepDeps extends TriggerDeps {
   allowedNamespaces: readonly string[];
-  onIncident(incidentId: number, created: boolean): void;
 }
 
 /**

@@ -32,24 +32,30 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
+/** The bot's environment in a test: its database and kubeconfig in `dir`, Slack at the replica, loopback only. */
+export function botEnv(dir: string, slackApiUrl: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    OOM_CHECK_DB_PATH: join(dir, 'oom-check.db'),
+    KUBECONFIG: join(dir, 'kubeconfig'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    OOM_CHECK_SWEEP_SCHEDULE: 'off',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slackApiUrl,
+    SLACK_APPROVERS: APPROVER.id,
+    ...extra,
+  };
+}
+
 export async function startBotHarness(options: { scenario?: string; timeScale?: number; env?: NodeJS.ProcessEnv; startBot?: boolean } = {}): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'oom-check-bot-'));
   const sim = await startSimulator({ scenario: options.scenario ?? 'seed-oom', timeScale: options.timeScale ?? 0.001 });
   writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfigYaml());
   const replica = await startSlackReplica();
   replica.setUsergroupMembers('S0APPROVERS', [GROUPIE.id]);
-  const env: NodeJS.ProcessEnv = {
-    OOM_CHECK_DB_PATH: join(dir, 'oom-check.db'),
-    KUBECONFIG: join(dir, 'kubeconfig'),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: replica.apiUrl,
-    SLACK_APPROVERS: `${APPROVER.id},S0APPROVERS`,
-    ...options.env,
-  };
+  const env = botEnv(dir, replica.apiUrl, { SLACK_APPROVERS: `${APPROVER.id},S0APPROVERS`, ...options.env });
   const bot = await startBot({ env, log: pino({ level: 'silent' }) });
   const events = `${bot.url}/slack/events`;
   const post = (body: string, extra: { retryNum?: number; timestamp?: number; secret?: string } = {}) =>

@@ -15,7 +15,7 @@ import { pollUntil } from '../sim/helpers/poll.js';
 import { blockActionPayload, slashCommandFields } from '../support/slack/payloads.js';
 import { blockActionBody, postToBolt, slashCommandBody } from '../support/slack/sign-request.js';
 import { startSlackReplica, type SlackReplica } from '../support/slack/slack-replica.js';
-import { APPROVER, CHANNEL, SECRET } from './bot-harness.js';
+import { APPROVER, botEnv, CHANNEL, SECRET } from './bot-harness.js';
 
 async function oomKilledPod(sim: Simulator): Promise<string> {
   const find = () => (sim.listObjects('Pod', 'shop') as unknown as Pod[]).find((pod) => JSON.stringify(pod.status ?? {}).includes('OOMKilled'));
@@ -34,18 +34,7 @@ describe('the bot over its life', () => {
     sim = await startSimulator({ scenario: 'seed-oom', timeScale });
     writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfigYaml());
     replica = await startSlackReplica();
-    env = {
-      OOM_CHECK_DB_PATH: join(dir, 'oom-check.db'),
-      KUBECONFIG: join(dir, 'kubeconfig'),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: replica.apiUrl,
-      SLACK_APPROVERS: APPROVER.id,
-      ...extra,
-    };
+    env = botEnv(dir, replica.apiUrl, extra);
   }
 
   afterEach(async () => {

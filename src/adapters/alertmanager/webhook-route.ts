@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { parseWebhook } from '../../core/alerts/parse-webhook.js';
 import type { AlertStore, Clock, Logger } from '../../core/ports.js';
 import { sendJson, type RouteHandler } from '../../server/bot-server.js';
+import { BodyTooLarge, readBody } from '../../server/read-body.js';
 import type { Metrics } from '../../server/metrics.js';
 import { checkCredentials, type WebhookCredentials } from './check-credentials.js';
 
@@ -16,27 +17,6 @@ export interface WebhookRouteOptions extends WebhookCredentials {
   metrics: Metrics;
   /** Called after the alerts are persisted and answered: processing happens there, not before the 200. */
   onAccepted(): void;
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from '../dns-names.js';
 import type { WebhookAlert } from './parse-webhook.js';
 
 /** The init-container rule in deploy/prometheus/oom-check-rules.yaml and kube-prometheus's app-container one. */
@@ -19,8 +20,6 @@ export type AlertMapping =
   | { action: 'open'; namespace: string; pod: string; container: string | null }
   | { action: 'skip'; reason: string };
 
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A label value for a message: quoted and escaped (quotes, newlines), cut at 80 characters. */
 function quote(value: string): string {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isClusterError } from '../../core/cluster-error.js';
 import { HEALTH_ANNOTATION } from '../../core/rules/endpoint-from-annotation.js';
-import { resultAs, type Step } from '../step-types.js';
+import { resultAs, verificationFailed, type Step } from '../step-types.js';
 import type { DetectResult } from './detect-step.js';
 import { endpointFor } from './endpoint-for.js';
 
@@ -42,11 +42,5 @@ export const healthStep: Step = async ({ cluster, run, runbook, resultOf, clock,
     await sleep(RETRY_MS, undefined, { signal });
   }
   const message = `${where} did not answer ${settings.expectStatus} within ${settings.timeoutSeconds} s (last: ${last})`;
-  return {
-    status: 'finished',
-    verdict: 'verification-failed',
-    stepStatus: 'failed',
-    message,
-    findings: [{ title: 'Health check failed', severity: 'critical', detail: message, advice: ['Roll back the patch and look at the app container\'s logs'] }],
-  };
+  return verificationFailed('Health check failed', message, "Roll back the patch and look at the app container's logs");
 };

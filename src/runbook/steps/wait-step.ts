@@ -1,5 +1,5 @@
 import { evaluateRollout, type RolloutState } from '../../core/rules/evaluate-rollout.js';
-import { resultAs, StepInterrupted, type Step } from '../step-types.js';
+import { resultAs, StepInterrupted, verificationFailed, type Step } from '../step-types.js';
 import type { ApplyResult } from './apply-step.js';
 import type { DetectResult } from './detect-step.js';
 
@@ -32,11 +32,5 @@ export const waitStep: Step = async ({ cluster, run, runbook, resultOf, signal }
     state.state === 'oom-killed'
       ? `${state.detail}: the new limit is still too low`
       : `no new pod became Initialized within ${timeoutSeconds} s (${state.state === 'pending' ? state.detail : state.pod})`;
-  return {
-    status: 'finished',
-    verdict: 'verification-failed',
-    stepStatus: 'failed',
-    message,
-    findings: [{ title: 'The fix did not verify', severity: 'critical', detail: message, advice: ['Roll back the patch, or approve a higher limit in a new run'] }],
-  };
+  return verificationFailed('The fix did not verify', message, 'Roll back the patch, or approve a higher limit in a new run');
 };

@@ -1,0 +1,15 @@
+import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../core/ports.js';
+import type { Runbook } from '../runbook/runbook-schema.js';
+
+/** What an automatic trigger (alerts, the sweep) needs to open incidents and hand them on. */
+export interface TriggerDeps {
+  incidents: IncidentStore;
+  runs: RunStore;
+  cluster: Cluster;
+  clock: Clock;
+  log: Logger;
+  runbook: Runbook;
+  maxLimitBytes: number;
+  /** A card to post or refresh; `created` when the incident is new and its checklist should start. */
+  onIncident(incidentId: number, created: boolean): void;
+}
