@@ -230,7 +230,7 @@ export class Runner {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new ClusterError('Timeout', `step ${name} did not finish within ${Math.round(ms / 1000)} s`));
+        reject(new ClusterError('Timeout', `step ${name} did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`));
       }, ms);
     });
     try {

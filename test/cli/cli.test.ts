@@ -102,6 +102,15 @@ describe('oom-check command line', () => {
     expect(result.err).not.toMatch(/\n\s+at /);
   });
 
+  test('a bad setting stops a command with exit 2 and the fix, before it touches anything', async () => {
+    env = { ...env, PORT: 'abc', SLACK_BOT_TOKEN: 'xoxp-user', SLACK_APPROVERS: 'U1' };
+    const result = await run('serve');
+    expect(result.code).toBe(ExitCode.Usage);
+    expect(result.err).toMatch(/^oom-check: 4 configuration problems:\n {2}- PORT="abc" must be a whole number/);
+    expect(result.err).toContain('SLACK_BOT_TOKEN (set, 9 characters) must be a bot token starting xoxb-');
+    expect(result.err).not.toMatch(/\n\s+at /);
+  });
+
   test('as a process: a bad flag exits 2 with one message and no stack trace', async () => {
     const tsx = join(packageRoot, 'node_modules', '.bin', 'tsx');
     const error = await promisify(execFile)(tsx, ['src/cli/main.ts', 'export', 'abc'], { cwd: packageRoot, env: { ...process.env, ...env } }).then(
