@@ -25,6 +25,9 @@ export interface RunnerDeps {
 
 const DONE: ReadonlySet<string> = new Set(['succeeded', 'skipped']);
 
+/** The run's own runbook budget: a resumed run keeps the one it started with. */
+const budgetMs = (run: RunRecord): number => (run.spec.runbook as unknown as Runbook).budgetSeconds * 1000;
+
 /**
  * Drives checklist runs: each step once, in order, every transition persisted with its timeline
  * rows before the next begins. A run stops at the approval gate, at a verdict, or at a failure
@@ -105,7 +108,7 @@ export class Runner {
       at: startedAt,
       step: { name, status: 'running', attempts: attempt, startedAt, error: null },
       run: { status: 'active' },
-      events: [this.event(incident, 'step.started', name, { attempt, ...(record.status === 'running' ? { resumed: true } : {}) })],
+      events: [this.event(incident, run, 'step.started', name, { attempt, ...(record.status === 'running' ? { resumed: true } : {}) })],
     });
     this.notify(incident, run, name, 'running', `${name} started (attempt ${attempt})`, []);
 
@@ -140,15 +143,15 @@ export class Runner {
     const name = record.step;
     const findings = outcome.findings ?? [];
     const events: NewTimelineEvent[] = [
-      ...findings.map((finding) => this.event(incident, 'finding', name, findingData(finding))),
-      ...(outcome.events ?? []).map((extra) => ({ ...this.event(incident, extra.kind, name, extra.data), actor: extra.actor ?? SYSTEM_ACTOR })),
+      ...findings.map((finding) => this.event(incident, run, 'finding', name, findingData(finding))),
+      ...(outcome.events ?? []).map((extra) => ({ ...this.event(incident, run, extra.kind, name, extra.data), actor: extra.actor ?? SYSTEM_ACTOR })),
     ];
     const result = { ...record.result, ...outcome.result };
     if (outcome.status === 'finished') {
       this.deps.runs.transition(incident.id, {
         at,
         step: { name, status: outcome.stepStatus, finishedAt: at, result },
-        events: [...events, this.event(incident, outcome.stepStatus === 'failed' ? 'step.failed' : 'step.succeeded', name, { message: outcome.message })],
+        events: [...events, this.event(incident, run, outcome.stepStatus === 'failed' ? 'step.failed' : 'step.succeeded', name, { message: outcome.message })],
       });
       this.finish(incident, run, { verdict: outcome.verdict, message: outcome.message, findings });
       return false;
@@ -159,7 +162,7 @@ export class Runner {
       at,
       step: { name, status: outcome.status, finishedAt: waiting ? null : at, result },
       run: { status: waiting ? 'waiting-approval' : 'active' },
-      events: [...events, this.event(incident, kind, name, { message: outcome.message })],
+      events: [...events, this.event(incident, run, kind, name, { message: outcome.message })],
     });
     this.notify(incident, run, name, outcome.status, outcome.message, findings);
     return !waiting;
@@ -174,7 +177,7 @@ export class Runner {
     this.deps.runs.transition(incident.id, {
       at,
       step: { name, status: 'failed', finishedAt: at, error: message },
-      events: [this.event(incident, 'step.failed', name, { message, retryable, ...(clusterError ? { code: clusterError.code } : {}) })],
+      events: [this.event(incident, run, 'step.failed', name, { message, retryable, ...(clusterError ? { code: clusterError.code } : {}) })],
     });
     if (retryable || this.stopping.signal.aborted) {
       this.notify(incident, run, name, 'failed', `${message} (the run stays open: it resumes where it stopped)`, []);
@@ -193,7 +196,7 @@ export class Runner {
     const applied = this.deps.runs.transition(incident.id, {
       at,
       step: { name: 'approve', expect: 'waiting-approval', status: 'failed', finishedAt: at, error: message },
-      events: [this.event(incident, 'step.failed', 'approve', { message })],
+      events: [this.event(incident, run, 'step.failed', 'approve', { message })],
     });
     if (applied) this.finish(incident, run, { verdict: 'not-approved', message });
   }
@@ -204,7 +207,7 @@ export class Runner {
     this.deps.runs.transition(incident.id, {
       at,
       run: { status: 'finished', verdict: end.verdict },
-      events: end.mitigated ? [this.event(incident, 'incident.mitigated', null, { message: end.message })] : [],
+      events: end.mitigated ? [this.event(incident, run, 'incident.mitigated', null, { message: end.message })] : [],
     });
     if (closesIncident(end.verdict) && (this.deps.mayClose?.(incident.id) ?? true) && this.deps.incidents.getIncident(incident.id)?.status === 'open') {
       this.deps.incidents.closeIncident(incident.id, { at, verdict: end.verdict, actor: SYSTEM_ACTOR, summary: end.message });
@@ -241,23 +244,17 @@ export class Runner {
     }
   }
 
-  private event(incident: Incident, kind: TimelineKind, step: StepName | null, data: TimelineData): NewTimelineEvent {
+  /** A timeline row of this run, with the time elapsed against the budget. */
+  private event(incident: Incident, run: RunRecord, kind: TimelineKind, step: StepName | null, data: TimelineData): NewTimelineEvent {
     const now = this.deps.clock.now();
-    const budgetMs = this.budgetMs(incident.id);
-    return { incidentId: incident.id, at: now.toISOString(), kind, actor: SYSTEM_ACTOR, step, data: { ...data, elapsedMs: now.getTime() - Date.parse(incident.openedAt), budgetMs } };
-  }
-
-  private budgetMs(incidentId: number): number {
-    const runbook = this.deps.runs.getRun(incidentId)?.spec.runbook as unknown as Runbook | undefined;
-    return (runbook?.budgetSeconds ?? 180) * 1000;
+    return { incidentId: incident.id, at: now.toISOString(), kind, actor: SYSTEM_ACTOR, step, data: { ...data, elapsedMs: now.getTime() - Date.parse(incident.openedAt), budgetMs: budgetMs(run) } };
   }
 
   private notify(incident: Incident, run: RunRecord, step: StepName | null, status: RunUpdate['status'], message: string, findings: Finding[], verdict: Verdict | null = null): void {
     const elapsedMs = this.deps.clock.now().getTime() - Date.parse(incident.openedAt);
-    const budgetMs = ((run.spec.runbook as unknown as Runbook).budgetSeconds ?? 180) * 1000;
     for (const observer of this.deps.observers ?? []) {
       try {
-        observer.onUpdate({ incidentId: incident.id, step, status, message, elapsedMs, budgetMs, findings, verdict });
+        observer.onUpdate({ incidentId: incident.id, step, status, message, elapsedMs, budgetMs: budgetMs(run), findings, verdict });
       } catch (error) {
         this.deps.log.warn({ err: error, incidentId: incident.id }, 'a run observer failed; the run goes on');
       }

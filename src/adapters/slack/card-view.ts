@@ -56,7 +56,7 @@ export function buildCardView(incident: Incident, run: RunRecord | undefined, ev
     subject: describeSubject(incident),
     cluster: incident.cluster,
     pod: incident.pod,
-    container: incident.container ?? (str(run?.steps[0]?.result.container) || null),
+    container: incident.container ?? (str(run?.steps.find((step) => step.step === 'detect')?.result.container) || null),
     trigger: incident.trigger,
     open: incident.status === 'open',
     verdict: incident.verdict ?? run?.verdict ?? null,
