@@ -6,12 +6,12 @@
  * shows Init:OOMKilled, then Init:CrashLoopBackOff (waiting, lastState kept) for a back-off of
  * 10 s doubling to 5 min, and is started again with restartCount + 1.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { parseQuantity } from '../core/quantity.js';
 import { ApiError } from './api-error.js';
 import { memoryProfileOf, runSecondsOf, type BehaviourBook, type ContainerBehaviour } from './behaviour-book.js';
 import type { EventRecorder } from './event-recorder.js';
+import { goDuration, imageId, limitOf } from './container-facts.js';
 import type { Container, ContainerStatus, Pod } from './k8s-types.js';
 import { highWaterAt, memoryAt, oomAt, type MemoryProfile } from './memory-profile.js';
 import { recordOomKill } from './oom-report.js';
@@ -47,21 +47,6 @@ export interface ContainerMemory {
   rssBytes: number;
   peakBytes: number;
   limitBytes?: number;
-}
-
-function limitOf(container: Container): number | undefined {
-  const memory = container.resources?.limits?.memory;
-  return memory === undefined ? undefined : parseQuantity(String(memory));
-}
-
-/** Go's time.Duration formatting for whole seconds: 10s, 1m20s, 5m0s. */
-function goDuration(seconds: number): string {
-  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
-}
-
-function imageId(image: string): string {
-  const repo = image.replace(/:[^/:]+$/, '');
-  return `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
 }
 
 export class Kubelet {
