@@ -25,7 +25,8 @@ closes the incident as rolled back. Offered while the incident is open.`,
   serve: `Usage: oom-check serve
 
 Runs the bot: the Slack app (HTTP mode on PORT at /slack/events, or Socket Mode when
-SLACK_APP_TOKEN is set), /healthz and /readyz, and resumes the runs left open. SIGTERM or
+SLACK_APP_TOKEN is set), POST /webhooks/alertmanager, the scheduled sweep and approval
+reminders, /healthz, /readyz and /metrics; resumes the runs and alerts left open. SIGTERM or
 SIGINT: stops taking work, lets running steps reach a persisted state, closes the database.
 Needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode) and SLACK_APPROVERS; see the README.`,
   sim: `Usage: oom-check sim --scenario FILE [--port N] [--kubeconfig FILE] [--time-scale X]
@@ -49,7 +50,7 @@ Usage: oom-check <command> [options]
 
 Commands:
   demo                   the whole checklist on the embedded simulator (start here)
-  serve                  run the bot: Slack, health endpoints, resumed runs
+  serve                  run the bot: Slack, the Alertmanager webhook, the sweep, health endpoints
   run <namespace>/<pod>  run the checklist on a pod of the current kube context
   rollback <incident-id> restore the limit a patch replaced
   export <incident-id>   write an incident's postmortem (Markdown or JSON)

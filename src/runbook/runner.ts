@@ -151,7 +151,7 @@ export class Runner {
       this.deps.runs.transition(incident.id, {
         at,
         step: { name, status: outcome.stepStatus, finishedAt: at, result },
-        events: [...events, this.event(incident, run, outcome.stepStatus === 'failed' ? 'step.failed' : 'step.succeeded', name, { message: outcome.message })],
+        events: [...events, this.event(incident, run, outcome.stepStatus === 'failed' ? 'step.failed' : 'step.succeeded', name, { ...outcome.timeline, message: outcome.message })],
       });
       this.finish(incident, run, { verdict: outcome.verdict, message: outcome.message, findings });
       return false;
@@ -162,7 +162,7 @@ export class Runner {
       at,
       step: { name, status: outcome.status, finishedAt: waiting ? null : at, result },
       run: { status: waiting ? 'waiting-approval' : 'active' },
-      events: [...events, this.event(incident, run, kind, name, { message: outcome.message })],
+      events: [...events, this.event(incident, run, kind, name, { ...outcome.timeline, message: outcome.message })],
     });
     this.notify(incident, run, name, outcome.status, outcome.message, findings);
     return !waiting;

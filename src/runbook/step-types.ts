@@ -31,6 +31,8 @@ export interface StepEvent {
 interface OutcomeBase {
   message: string;
   result?: TimelineData;
+  /** Facts for the step's own timeline row (the postmortem reads `oomKilledAt` there). */
+  timeline?: TimelineData;
   findings?: Finding[];
   events?: StepEvent[];
 }

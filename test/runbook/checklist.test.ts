@@ -61,7 +61,11 @@ describe('the checklist over the simulator', () => {
     const advice = timeline.find((e) => e.kind === 'finding' && e.step === 'image-info')?.data.advice as string[];
     expect(advice.join('\n')).toMatch(/CGO_ENABLED=0 -tags netgo[\s\S]*-ldflags="-s -w/);
     expect(timeline.find((e) => e.kind === 'patch.applied')).toMatchObject({ actor: 'cli:alice', data: { before: { 'limits.memory': '64Mi' }, after: { 'limits.memory': '128Mi' } } });
-    expect(incidentFacts(incident, timeline).keyTimes.budgetMet).toBe(true);
+    const keyTimes = incidentFacts(incident, timeline).keyTimes;
+    expect(keyTimes.budgetMet).toBe(true);
+    const killedAt = timeline.find((e) => e.kind === 'step.succeeded' && e.step === 'detect')?.data.oomKilledAt;
+    expect(killedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(keyTimes.impactStartedAt).toBe(killedAt);
     expect(h.updates.at(-1)).toMatchObject({ status: 'finished', verdict: 'fixed' });
   });
 

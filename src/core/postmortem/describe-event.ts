@@ -1,8 +1,8 @@
 import type { TimelineData, TimelineEvent } from '../timeline.js';
 import { textField } from './incident-facts.js';
 
-/** Fields the headline already says, or that have a section of their own (findings, patch). */
-const SHOWN_ELSEWHERE = new Set(['title', 'text', 'message', 'decision', 'verdict', 'summary', 'workload', 'before', 'after', 'advice']);
+/** Fields the headline or the T+ column already say, or that have a section of their own (findings, patch). */
+const SHOWN_ELSEWHERE = new Set(['title', 'text', 'message', 'decision', 'verdict', 'summary', 'workload', 'before', 'after', 'advice', 'severity', 'elapsedMs', 'budgetMs']);
 
 function details(data: TimelineData): string {
   return Object.entries(data)

@@ -61,6 +61,7 @@ export const detectStep: Step = async ({ cluster, run, runbook }) => {
     status: 'succeeded',
     message: diagnosis.summary,
     result: { ...result },
+    timeline: { container: container.name, limit: container.limit, restartCount: container.restartCount, ...(container.killedAt ? { oomKilledAt: container.killedAt } : {}) },
     findings: [
       {
         title: `${container.kind === 'init' ? 'initContainer' : 'Container'} ${container.name} OOMKilled`,
