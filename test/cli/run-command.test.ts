@@ -110,6 +110,7 @@ describe('oom-check run / demo', () => {
     const markdown = readFileSync(join(out, 'postmortem-incident-1.md'), 'utf8');
     expect(markdown).toMatch(/^# Postmortem: incident 1 — Deployment shop\/checkout/);
     expect(markdown).toContain('| 3-minute budget | met');
+    expect(markdown).toMatch(/\*\*Pod:\*\* checkout-[a-z0-9-]+, container migrate/);
   });
 
   test('resume after SIGKILL between apply and wait: continues at wait and patches exactly once', async () => {

@@ -54,6 +54,8 @@ export function renderPostmortemMarkdown(incident: Incident, events: readonly Ti
   const subject = describeSubject(incident);
   const closing = [...events].reverse().find((event) => event.kind === 'incident.closed');
   const summary = closing?.data.summary;
+  // Triggers open incidents before detect names the container; detect's row has it.
+  const container = incident.container ?? events.map((event) => (event.step === 'detect' ? event.data.container : undefined)).find((value) => typeof value === 'string') ?? null;
   const timelineRows = events.map((event) => {
     const { what, detail } = describeEvent(event);
     return [utc(event.at), relativeTime(event.at, incident.openedAt), inline(event.actor), inline(what), inline(detail)];
@@ -65,7 +67,7 @@ export function renderPostmortemMarkdown(incident: Incident, events: readonly Ti
       `- **Verdict:** ${inline(incident.verdict ?? 'open (no verdict yet)')}`,
       ...(typeof summary === 'string' ? [`- **Outcome:** ${inline(summary)}`] : []),
       `- **Workload:** ${inline(subject)} in cluster ${inline(incident.cluster)}`,
-      `- **Pod:** ${inline(incident.pod)}${incident.container ? `, container ${inline(incident.container)}` : ''}`,
+      `- **Pod:** ${inline(incident.pod)}${container ? `, container ${inline(container)}` : ''}`,
       `- **Trigger:** ${inline(incident.trigger)}; status ${incident.status}`,
     ].join('\n'),
     '## Impact',
