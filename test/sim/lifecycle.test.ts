@@ -189,6 +189,8 @@ workloads:
     const pods = s.listObjects<Pod>('Pod', 'ops');
     return pods.length === 4 && pods.every((p) => condition(p, 'Ready')?.status === 'True');
   }, 20_000, 'four ready pods');
+  // The controller writes status on its next reconcile after the pods: wait for it, as a client would.
+  await s.waitFor(() => s.getObject<Workload>('StatefulSet', 'ops', 'db')?.status?.readyReplicas === 2, 20_000, 'statefulset status');
   expect(s.getObject<Workload>('StatefulSet', 'ops', 'db')?.status).toMatchObject({ replicas: 2, readyReplicas: 2, updatedReplicas: 2 });
   await s.waitFor(() => s.getObject<Workload>('DaemonSet', 'ops', 'agent')?.status?.numberAvailable === 2, 20_000, 'daemonset status');
   expect(s.getObject<Workload>('DaemonSet', 'ops', 'agent')?.status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2, updatedNumberScheduled: 2, numberReady: 2 });
