@@ -51,6 +51,11 @@ function contentOf(args: Record<string, unknown>): Pick<StoredMessage, 'text' | 
   };
 }
 
+/** A message as the bot posts it: the replica's own bot, app and team. */
+function botMessage(channel: string, ts: string): Pick<StoredMessage, 'type' | 'channel' | 'ts' | 'user' | 'bot_id' | 'app_id' | 'team'> {
+  return { type: 'message', channel, ts, user: replicaIdentity.botUserId, bot_id: replicaIdentity.botId, app_id: replicaIdentity.appId, team: replicaIdentity.teamId };
+}
+
 function postMessage(args: Record<string, unknown>, { workspace }: MethodContext): MethodAnswer {
   const channel = str(args, 'channel');
   if (channel === undefined) return fail('channel_not_found');
@@ -58,13 +63,7 @@ function postMessage(args: Record<string, unknown>, { workspace }: MethodContext
   const ts = workspace.nextTs();
   const threadTs = str(args, 'thread_ts');
   const message: StoredMessage = {
-    type: 'message',
-    channel,
-    ts,
-    user: replicaIdentity.botUserId,
-    bot_id: replicaIdentity.botId,
-    app_id: replicaIdentity.appId,
-    team: replicaIdentity.teamId,
+    ...botMessage(channel, ts),
     ...contentOf(args),
     ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
   };
@@ -80,16 +79,7 @@ function findMessage(args: Record<string, unknown>, ctx: MethodContext): StoredM
   const found = ctx.workspace.messages.get(FakeWorkspace.messageKey(channel, ts));
   if (found !== undefined) return found;
   if (ctx.strictMessages) return fail('message_not_found');
-  const adopted: StoredMessage = {
-    type: 'message',
-    channel,
-    ts,
-    user: replicaIdentity.botUserId,
-    bot_id: replicaIdentity.botId,
-    app_id: replicaIdentity.appId,
-    team: replicaIdentity.teamId,
-    text: '',
-  };
+  const adopted: StoredMessage = { ...botMessage(channel, ts), text: '' };
   ctx.workspace.messages.set(FakeWorkspace.messageKey(channel, ts), adopted);
   return adopted;
 }
