@@ -1,5 +1,5 @@
 import { ErrorCode, OomCheckError } from './errors.js';
-import { TRIGGERS, type NewIncident } from './incident.js';
+import { TRIGGERS, type Incident, type NewIncident } from './incident.js';
 import { isTimelineKind, type NewTimelineEvent } from './timeline.js';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
@@ -39,4 +39,16 @@ export function checkNewEvent(event: NewTimelineEvent): void {
   if (problems.length > 0) {
     throw new OomCheckError(ErrorCode.TimelineEventInvalid, `cannot append timeline event: ${problems.join('; ')}`);
   }
+}
+
+/** Both stores answer an unknown incident with the same words. */
+export function incidentNotFound(id: number): OomCheckError {
+  return new OomCheckError(ErrorCode.IncidentNotFound, `incident ${id} does not exist; list open incidents with "/oom-check status"`);
+}
+
+export function alreadyClosed(incident: Incident): OomCheckError {
+  return new OomCheckError(
+    ErrorCode.IncidentInvalid,
+    `incident ${incident.id} was already closed at ${incident.closedAt} with verdict "${incident.verdict}"`,
+  );
 }

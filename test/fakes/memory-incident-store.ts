@@ -1,12 +1,8 @@
-import { checkNewEvent, checkNewIncident } from '../../src/core/check-records.js';
-import { ErrorCode, OomCheckError } from '../../src/core/errors.js';
+import { alreadyClosed, checkNewEvent, checkNewIncident, incidentNotFound } from '../../src/core/check-records.js';
 import { dedupeKeyFor, type Incident, type NewIncident } from '../../src/core/incident.js';
 import type { IncidentFilter, IncidentStore, OpenResult } from '../../src/core/ports.js';
 import type { NewTimelineEvent, TimelineEvent } from '../../src/core/timeline.js';
 
-function notFound(id: number): OomCheckError {
-  return new OomCheckError(ErrorCode.IncidentNotFound, `incident ${id} does not exist; list open incidents with "/oom-check status"`);
-}
 
 /** An IncidentStore in memory, held to the same contract suite as the SQLite store. */
 export class MemoryIncidentStore implements IncidentStore {
@@ -65,7 +61,7 @@ export class MemoryIncidentStore implements IncidentStore {
 
   setChatRef(id: number, chat: { channel: string; ts: string }): Incident {
     const incident = this.incidents.get(id);
-    if (!incident) throw notFound(id);
+    if (!incident) throw incidentNotFound(id);
     incident.chat = { ...chat };
     return structuredClone(incident);
   }
@@ -83,13 +79,8 @@ export class MemoryIncidentStore implements IncidentStore {
   closeIncident(id: number, close: { at: string; verdict: string; actor: string; summary?: string }): Incident {
     checkNewEvent({ incidentId: id, at: close.at, kind: 'incident.closed', actor: close.actor });
     const incident = this.incidents.get(id);
-    if (!incident) throw notFound(id);
-    if (incident.status === 'closed') {
-      throw new OomCheckError(
-        ErrorCode.IncidentInvalid,
-        `incident ${id} was already closed at ${incident.closedAt} with verdict "${incident.verdict}"`,
-      );
-    }
+    if (!incident) throw incidentNotFound(id);
+    if (incident.status === 'closed') throw alreadyClosed(incident);
     Object.assign(incident, { status: 'closed', closedAt: close.at, verdict: close.verdict });
     this.append({
       incidentId: id,
@@ -108,7 +99,7 @@ export class MemoryIncidentStore implements IncidentStore {
   appendMany(events: readonly NewTimelineEvent[]): TimelineEvent[] {
     events.forEach(checkNewEvent);
     const unknown = events.find((event) => !this.incidents.has(event.incidentId));
-    if (unknown) throw notFound(unknown.incidentId);
+    if (unknown) throw incidentNotFound(unknown.incidentId);
     const stored = events.map((event) => ({
       seq: this.nextSeq++,
       incidentId: event.incidentId,

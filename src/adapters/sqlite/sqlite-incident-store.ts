@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { checkNewEvent, checkNewIncident } from '../../core/check-records.js';
-import { ErrorCode, OomCheckError } from '../../core/errors.js';
+import { alreadyClosed, checkNewEvent, checkNewIncident, incidentNotFound } from '../../core/check-records.js';
 import { dedupeKeyFor, type Incident, type NewIncident } from '../../core/incident.js';
 import type { IncidentFilter, IncidentStore, OpenResult } from '../../core/ports.js';
 import type { NewTimelineEvent, TimelineData, TimelineEvent, TimelineKind } from '../../core/timeline.js';
@@ -63,12 +62,6 @@ function toEvent(row: EventRow): TimelineEvent {
   };
 }
 
-function notFound(id: number): OomCheckError {
-  return new OomCheckError(
-    ErrorCode.IncidentNotFound,
-    `incident ${id} does not exist; list open incidents with "/oom-check status"`,
-  );
-}
 
 function prepareStatements(db: Database) {
   return {
@@ -145,7 +138,7 @@ export class SqliteIncidentStore implements IncidentStore {
 
   setChatRef(id: number, chat: { channel: string; ts: string }): Incident {
     const row = this.sql.setChat.get(chat.channel, chat.ts, id) as IncidentRow | undefined;
-    if (!row) throw notFound(id);
+    if (!row) throw incidentNotFound(id);
     return toIncident(row);
   }
 
@@ -165,11 +158,8 @@ export class SqliteIncidentStore implements IncidentStore {
       const row = this.sql.close.get(close.at, close.verdict, id) as IncidentRow | undefined;
       if (!row) {
         const existing = this.getIncident(id);
-        if (!existing) throw notFound(id);
-        throw new OomCheckError(
-          ErrorCode.IncidentInvalid,
-          `incident ${id} was already closed at ${existing.closedAt} with verdict "${existing.verdict}"`,
-        );
+        if (!existing) throw incidentNotFound(id);
+        throw alreadyClosed(existing);
       }
       this.insertEvent({
         incidentId: id,
@@ -212,7 +202,7 @@ export class SqliteIncidentStore implements IncidentStore {
       ) as EventRow;
       return toEvent(row);
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw notFound(event.incidentId);
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw incidentNotFound(event.incidentId);
       throw error;
     }
   }
