@@ -209,7 +209,7 @@ export class Runner {
       run: { status: 'finished', verdict: end.verdict },
       events: end.mitigated ? [this.event(incident, run, 'incident.mitigated', null, { message: end.message })] : [],
     });
-    if (closesIncident(end.verdict) && (this.deps.mayClose?.(incident.id) ?? true) && this.deps.incidents.getIncident(incident.id)?.status === 'open') {
+    if (this.closes(incident.id, end.verdict) && this.deps.incidents.getIncident(incident.id)?.status === 'open') {
       this.deps.incidents.closeIncident(incident.id, { at, verdict: end.verdict, actor: SYSTEM_ACTOR, summary: end.message });
     }
     this.notify(incident, run, null, 'finished', end.message, end.findings ?? [], end.verdict);
@@ -219,10 +219,15 @@ export class Runner {
   private closeFinishedIncidents(): void {
     for (const incident of this.deps.incidents.listIncidents({ status: 'open' })) {
       const run = this.deps.runs.getRun(incident.id);
-      if (run?.status === 'finished' && run.verdict && closesIncident(run.verdict) && (this.deps.mayClose?.(incident.id) ?? true)) {
+      if (run?.status === 'finished' && run.verdict && this.closes(incident.id, run.verdict)) {
         this.deps.incidents.closeIncident(incident.id, { at: this.deps.clock.now().toISOString(), verdict: run.verdict, actor: SYSTEM_ACTOR });
       }
     }
+  }
+
+  /** An ended run closes its incident unless a rollback is on offer or its alerts still fire. */
+  private closes(incidentId: number, verdict: Verdict): boolean {
+    return closesIncident(verdict) && (this.deps.mayClose?.(incidentId) ?? true);
   }
 
   private async withDeadline<T>(name: StepName, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
