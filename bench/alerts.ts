@@ -7,6 +7,7 @@
  *    processed and every card posted, Slack calls, and the process's peak memory.
  * Run: npm run bench:alerts
  */
+import { oomKilledPod } from '../test/support/sim-pods.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,9 +36,7 @@ const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[M
     env: { ...baseEnv, OOM_CHECK_DB_PATH: join(dir, 'latency.db'), KUBECONFIG: join(dir, 'kubeconfig'), SLACK_API_URL: replica.apiUrl, SLACK_CALLS_PER_SECOND: '1000', SLACK_CALL_BURST: '1000' },
     log: pino({ level: 'silent' }),
   });
-  const oom = () => sim.listObjects('Pod', 'shop').find((p) => JSON.stringify(p.status ?? {}).includes('OOMKilled'))?.metadata.name;
-  await sim.waitFor(() => oom() !== undefined, 20_000);
-  const pod = oom()!;
+  const pod = await oomKilledPod(sim, 'shop');
   const latencies: number[] = [];
   for (let i = 1; i <= RUNS; i++) {
     const alert = { status: 'firing', labels: { alertname: 'KubeInitContainerOOMKilled', namespace: 'shop', pod, container: 'migrate' }, annotations: {}, startsAt: new Date(Date.UTC(2026, 10, 27, 10, 0, i)).toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: i.toString(16).padStart(16, '0') };

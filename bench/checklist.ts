@@ -4,6 +4,7 @@
  * rules, SQLite transitions, timeline rows), per step and in total. Median and worst of RUNS.
  * Run: npm run bench:checklist
  */
+import { oomKilledPod } from '../test/support/sim-pods.js';
 import { KubeCluster } from '../src/adapters/k8s/kube-cluster.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,12 +29,11 @@ for (let i = 0; i < RUNS; i++) {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions(sim.kubeconfig());
   const checklist = wireChecklist({ dbPath: ':memory:', cluster: new KubeCluster(kubeConfig), clock: systemClock, log: pino({ level: 'silent' }) });
-  const oomPod = () => sim.listObjects('Pod', 'shop').find((pod) => JSON.stringify(pod.status ?? {}).includes('OOMKilled'));
-  await sim.waitFor(() => oomPod() !== undefined, 10_000);
+  const pod = await oomKilledPod(sim, 'shop');
 
   const start = performance.now();
   const { incident } = await startIncident(checklist, {
-    namespace: 'shop', pod: oomPod()!.metadata.name, trigger: 'cli', actor: 'bench', runbook, maxLimitBytes: 4 * 1024 ** 3, allowedNamespaces: [],
+    namespace: 'shop', pod, trigger: 'cli', actor: 'bench', runbook, maxLimitBytes: 4 * 1024 ** 3, allowedNamespaces: [],
   });
   samples['open incident']!.push(performance.now() - start);
   await checklist.runner.advance(incident.id);

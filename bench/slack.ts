@@ -4,6 +4,7 @@
  * Each incident is rejected afterwards so the next command opens a new one (and a new card).
  * Run: npm run bench:slack
  */
+import { oomKilledPod } from '../test/support/sim-pods.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,10 +31,7 @@ const bot = await startBot({
   },
   log: pino({ level: 'silent' }),
 });
-const pod = await new Promise<string>((resolve) => {
-  const find = () => sim.listObjects('Pod', 'shop').find((p) => JSON.stringify(p.status ?? {}).includes('OOMKilled'))?.metadata.name;
-  void sim.waitFor(() => find() !== undefined, 20_000).then(() => resolve(find()!));
-});
+const pod = await oomKilledPod(sim, 'shop');
 
 const latencies: number[] = [];
 for (let i = 1; i <= RUNS; i++) {

@@ -1,3 +1,4 @@
+import { oomKilledPod } from '../support/sim-pods.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,16 +12,6 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { packageRoot } from '../../src/paths.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { captureIo } from './capture-io.js';
-
-function oomKilledPod(sim: Simulator, prefix: string): Promise<string> {
-  const find = () =>
-    sim.listObjects('Pod', 'shop').find(
-      (pod) =>
-        pod.metadata.name.startsWith(prefix) &&
-        JSON.stringify((pod.status as { initContainerStatuses?: unknown })?.initContainerStatuses ?? []).includes('OOMKilled'),
-    );
-  return sim.waitFor(() => find() !== undefined, 15_000, 'an OOMKilled pod').then(() => find()!.metadata.name);
-}
 
 describe('oom-check run / demo', () => {
   let dir: string;
@@ -49,7 +40,7 @@ describe('oom-check run / demo', () => {
 
   test('--yes runs the checklist to a verified fix: exit 0, the incident id and the export hint', async () => {
     await startSim('seed-oom');
-    const pod = await oomKilledPod(sim, 'checkout-');
+    const pod = await oomKilledPod(sim, 'shop', 'checkout-');
     const result = await run(['run', `shop/${pod}`, '--yes']);
     expect(result.code).toBe(ExitCode.Ok);
     expect(result.out).toMatch(/^incident 1 opened for Deployment shop\/checkout \(cluster oom-check-sim\)/);
@@ -61,7 +52,7 @@ describe('oom-check run / demo', () => {
 
   test('at a terminal it asks, refuses a bad limit, and takes an edited one', async () => {
     await startSim('seed-oom');
-    const pod = await oomKilledPod(sim, 'checkout-');
+    const pod = await oomKilledPod(sim, 'shop', 'checkout-');
     const stdin = Object.assign(new PassThrough(), { isTTY: true });
     stdin.write('64Gi\n192Mi\n');
     const result = await run(['run', `shop/${pod}`], stdin);
@@ -72,7 +63,7 @@ describe('oom-check run / demo', () => {
 
   test('without a terminal or --yes the run waits for approval: exit 6', async () => {
     await startSim('seed-oom');
-    const pod = await oomKilledPod(sim, 'checkout-');
+    const pod = await oomKilledPod(sim, 'shop', 'checkout-');
     const result = await run(['run', `shop/${pod}`]);
     expect(result.code).toBe(ExitCode.NotApproved);
     expect(result.out).toContain('incident 1 is waiting for approval: approve it in Slack, or run again with --yes');
@@ -115,7 +106,7 @@ describe('oom-check run / demo', () => {
 
   test('resume after SIGKILL between apply and wait: continues at wait and patches exactly once', async () => {
     await startSim('seed-oom', 0.3);
-    const pod = await oomKilledPod(sim, 'checkout-');
+    const pod = await oomKilledPod(sim, 'shop', 'checkout-');
     // One process (node with tsx's loader), so SIGKILL reaches the runner itself and not a wrapper.
     const spawnRun = (): ChildProcess =>
       spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', `shop/${pod}`, '--yes'], {

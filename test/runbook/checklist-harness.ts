@@ -1,3 +1,4 @@
+import { oomKilledPod, podOf } from '../support/sim-pods.js';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
@@ -33,12 +34,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-async function podOf(sim: Simulator, namespace: string, prefix: string, ready: (pod: Pod) => boolean = () => true): Promise<string> {
-  const find = () => (sim.listObjects('Pod', namespace) as unknown as Pod[]).find((pod) => pod.metadata.name.startsWith(prefix) && ready(pod));
-  await sim.waitFor(() => find() !== undefined, 15_000, `a pod ${prefix}* in ${namespace}`);
-  return find()!.metadata.name;
-}
-
 /** The whole checklist over real HTTP: simulator, client-node adapter, SQLite in memory. */
 export async function startHarness(scenario: string, tweak: (runbook: Runbook) => void = () => {}): Promise<Harness> {
   const sim = await startSimulator({ scenario, timeScale: 0.001 });
@@ -66,12 +61,7 @@ export async function startHarness(scenario: string, tweak: (runbook: Runbook) =
     start: (namespace, pod) =>
       startIncident({ incidents, runs, cluster, clock: systemClock }, { namespace, pod, trigger: 'cli', actor: 'cli:tester', runbook, maxLimitBytes: 4 * GiB, allowedNamespaces: [] }),
     podOf: (namespace, prefix, ready) => podOf(sim, namespace, prefix, ready),
-    oomKilledPod: (namespace, prefix) =>
-      podOf(sim, namespace, prefix, (pod) =>
-        [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].some(
-          (status) => status.lastState?.terminated?.reason === 'OOMKilled' || status.state?.terminated?.reason === 'OOMKilled',
-        ),
-      ),
+    oomKilledPod: (namespace, prefix) => oomKilledPod(sim, namespace, prefix),
     close: async () => {
       runner.stop();
       await runner.idle();

@@ -1,8 +1,8 @@
+import { oomKilledPod } from '../support/sim-pods.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Pod } from '../../src/core/k8s-types.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { startBot, type Bot } from '../../src/start-bot.js';
 import { blockActionPayload, viewSubmissionPayload } from '../support/slack/payloads.js';
@@ -77,11 +77,7 @@ export async function startBotHarness(options: { scenario?: string; timeScale?: 
       post(viewSubmissionBody(viewSubmissionPayload({ callback_id: 'oom_edit_limit_modal', private_metadata: String(incidentId), user, values: { limit: { value: { type: 'plain_text_input', value } } } }))),
     card: () => replica.waitForCall('chat.postMessage', isCard, 15_000),
     cardShows: (text, timeoutMs = 15_000) => replica.waitForCall('chat.update', (call) => JSON.stringify(call.args.blocks ?? '').includes(text), timeoutMs),
-    oomKilledPod: async (prefix) => {
-      const find = () => (sim.listObjects('Pod', 'shop') as unknown as Pod[]).find((pod) => pod.metadata.name.startsWith(prefix) && JSON.stringify(pod.status ?? {}).includes('OOMKilled'));
-      await sim.waitFor(() => find() !== undefined, 15_000, `an OOMKilled ${prefix} pod`);
-      return find()!.metadata.name;
-    },
+    oomKilledPod: (prefix) => oomKilledPod(sim, 'shop', prefix),
     close: async () => {
       await bot.stop();
       await replica.close();

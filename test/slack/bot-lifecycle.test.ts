@@ -1,3 +1,4 @@
+import { oomKilledPod } from '../support/sim-pods.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,6 @@ import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
 import { SqliteIncidentStore } from '../../src/adapters/sqlite/sqlite-incident-store.js';
 import { SqliteRunStore } from '../../src/adapters/sqlite/sqlite-run-store.js';
 import { ACTIONS } from '../../src/adapters/slack/card-blocks.js';
-import type { Pod } from '../../src/core/k8s-types.js';
 import { packageRoot } from '../../src/paths.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { startBot } from '../../src/start-bot.js';
@@ -16,12 +16,6 @@ import { blockActionPayload, slashCommandFields } from '../support/slack/payload
 import { blockActionBody, postToBolt, slashCommandBody } from '../support/slack/sign-request.js';
 import { startSlackReplica, type SlackReplica } from '../support/slack/slack-replica.js';
 import { APPROVER, botEnv, CHANNEL, SECRET } from './bot-harness.js';
-
-async function oomKilledPod(sim: Simulator): Promise<string> {
-  const find = () => (sim.listObjects('Pod', 'shop') as unknown as Pod[]).find((pod) => JSON.stringify(pod.status ?? {}).includes('OOMKilled'));
-  await sim.waitFor(() => find() !== undefined, 15_000, 'an OOMKilled pod');
-  return find()!.metadata.name;
-}
 
 describe('the bot over its life', () => {
   let dir: string;
@@ -48,7 +42,7 @@ describe('the bot over its life', () => {
     const bot = await startBot({ env, log: pino({ level: 'silent' }) });
     try {
       await replica.socket.connected();
-      const pod = await oomKilledPod(sim);
+      const pod = await oomKilledPod(sim, 'shop');
       const ack = await replica.socket.send('slash_commands', slashCommandFields({ text: `shop/${pod}`, user_id: APPROVER.id, channel_id: CHANNEL }));
       expect(ack.envelope_id).toEqual(expect.any(String));
       const card = await replica.waitForCall('chat.postMessage', (call) => call.args.thread_ts === undefined, 15_000);
@@ -97,7 +91,7 @@ describe('the bot over its life', () => {
 
     const first = serve();
     const url = await first.url;
-    const pod = await oomKilledPod(sim);
+    const pod = await oomKilledPod(sim, 'shop');
     expect((await postToBolt(`${url}/slack/events`, slashCommandBody({ text: `shop/${pod}`, user_id: APPROVER.id, channel_id: CHANNEL }), { secret: SECRET })).status).toBe(200);
     const card = await replica.waitForCall('chat.postMessage', (call) => call.args.thread_ts === undefined, 20_000);
     await replica.waitForCall('chat.update', (call) => JSON.stringify(call.args.blocks).includes('oom_approve'), 20_000);
