@@ -13,8 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { systemClock } from '../src/core/ports.js';
-import { settleApproval } from '../src/runbook/settle-approval.js';
 import { startSimulator } from '../src/sim/start-simulator.js';
 import { startBot } from '../src/start-bot.js';
 import { startSlackReplica } from '../test/support/slack/slack-replica.js';
@@ -46,7 +44,7 @@ const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[M
     const card = await replica.waitForCall('chat.postMessage', (call) => call.args.thread_ts === undefined && String(call.args.text).startsWith(`Incident ${i}:`), 10_000);
     latencies.push(card.at.getTime() - start);
     await replica.waitForCall('chat.update', (call) => call.args.ts === card.response.ts && JSON.stringify(call.args.blocks).includes('oom_approve'), 10_000);
-    settleApproval({ ...bot.checklist, clock: systemClock }, i, { actor: 'slack:U0BENCH', decision: 'reject' });
+    bot.checklist.lifecycle.decide(i, { actor: 'slack:U0BENCH', decision: 'reject' });
     // Its resolution lets the incident close, so the next alert opens a new one.
     const resolved = { ...alert, status: 'resolved', endsAt: new Date().toISOString() };
     await post(bot.url, JSON.stringify({ version: '4', status: 'resolved', receiver: 'oom-check', groupKey: `{}:${i}`, alerts: [resolved] }));

@@ -9,8 +9,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { systemClock } from '../src/core/ports.js';
-import { settleApproval } from '../src/runbook/settle-approval.js';
 import { startSimulator } from '../src/sim/start-simulator.js';
 import { startBot } from '../src/start-bot.js';
 import { postToBolt, slashCommandBody } from '../test/support/slack/sign-request.js';
@@ -42,7 +40,7 @@ for (let i = 1; i <= RUNS; i++) {
   const card = await replica.waitForCall('chat.postMessage', (call) => call.args.thread_ts === undefined && String(call.args.text).startsWith(`Incident ${i}:`), 10_000);
   latencies.push(card.at.getTime() - start);
   await replica.waitForCall('chat.update', (call) => call.args.ts === card.response.ts && JSON.stringify(call.args.blocks).includes('oom_approve'), 10_000);
-  settleApproval({ ...bot.checklist, clock: systemClock }, i, { actor: 'slack:U0BENCH', decision: 'reject' });
+  bot.checklist.lifecycle.decide(i, { actor: 'slack:U0BENCH', decision: 'reject' });
 }
 await bot.stop();
 await replica.close();

@@ -7,7 +7,7 @@ import { KubeCluster } from './adapters/k8s/kube-cluster.js';
 import { loadKubeConfig } from './adapters/k8s/load-kube-config.js';
 import { Pacer } from './adapters/slack/pacer.js';
 import { remindApprovers } from './adapters/slack/remind-approvers.js';
-import { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
+import type { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
 import { Approvers } from './adapters/slack/approvers.js';
 import { IncidentMessenger } from './adapters/slack/incident-messenger.js';
 import { createSlackApp } from './adapters/slack/slack-app.js';
@@ -15,13 +15,15 @@ import type { SlackContext } from './adapters/slack/slack-context.js';
 import { renderThreadMessage } from './adapters/slack/thread-message.js';
 import { SqliteRequestLog } from './adapters/sqlite/sqlite-request-log.js';
 import { loadConfig } from './config.js';
-import { systemClock, type Clock, type Cluster, type Logger } from './core/ports.js';
+import { systemClock } from './adapters/clock/system-clock.js';
+import type { Clock, Cluster, Logger } from './core/ports.js';
 import type { RunObserver } from './core/run.js';
 import { createLogger } from './create-logger.js';
 import { loadRunbook } from './runbook/load-runbook.js';
 import { createBotServer, type Readiness } from './server/bot-server.js';
 import { Metrics } from './server/metrics.js';
 import { AlertProcessor } from './triggers/alert-processor.js';
+import { onSchedule } from './runbook/on-schedule.js';
 import { sweep } from './triggers/sweep.js';
 import { wireChecklist, type WiredChecklist } from './wire-checklist.js';
 
@@ -59,10 +61,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const runbook = loadRunbook(config.runbook.path);
   const cluster = options.cluster ?? new KubeCluster(loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context }));
   const observers: RunObserver[] = [];
-  const late: { context?: SlackContext; alerts?: SqliteAlertStore } = {};
-  const mayClose = (incidentId: number) => (late.alerts?.firingFingerprints(incidentId).length ?? 0) === 0;
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, mayClose });
-  const alerts = (late.alerts = new SqliteAlertStore(checklist.db));
+  const late: { context?: SlackContext } = {};
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers });
+  const { alerts } = checklist;
   const requestLog = new SqliteRequestLog(checklist.db);
   const metrics = new Metrics();
   const work = new Set<Promise<unknown>>();
@@ -133,6 +134,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     return runs;
   });
   drainAlerts();
+  // Expiry and orphaned runs follow the store on the bot's clock; cron keeps the sweep and reminders.
+  const stopping = new AbortController();
+  const ownSchedules = [checklist.lifecycle.expirySchedule(), checklist.runner.orphanSchedule()].map((work) => onSchedule(clock, log, stopping.signal, work));
   const schedules = startSchedules(
     [
       ...(config.schedule.sweep ? [{ name: 'sweep', schedule: config.schedule.sweep, run: () => sweep(triggered) }] : []),
@@ -154,6 +158,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await schedules.stop();
+      stopping.abort();
+      await Promise.all(ownSchedules);
       processor.stop();
       // Reads and waits stop at once and resume after a restart; a patch in flight finishes first.
       checklist.runner.stop();

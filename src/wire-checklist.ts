@@ -1,43 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Database } from 'better-sqlite3';
 import { openDatabase } from './adapters/sqlite/open-database.js';
+import { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
 import { SqliteIncidentStore } from './adapters/sqlite/sqlite-incident-store.js';
 import { SqliteRunStore } from './adapters/sqlite/sqlite-run-store.js';
 import type { Clock, Cluster, Logger } from './core/ports.js';
 import type { RunObserver } from './core/run.js';
+import type { ChecklistSteps } from './runbook/checklist-steps.js';
+import { Lifecycle } from './runbook/lifecycle.js';
+import { DEFAULT_CLAIM_TTL_MS, RunClaims } from './runbook/run-claims.js';
+import { RunReporter } from './runbook/run-reporter.js';
 import { Runner } from './runbook/runner.js';
 
 export interface WiredChecklist {
   db: Database;
   incidents: SqliteIncidentStore;
   runs: SqliteRunStore;
+  alerts: SqliteAlertStore;
   cluster: Cluster;
   runner: Runner;
+  lifecycle: Lifecycle;
+  claims: RunClaims;
   clock: Clock;
+  log: Logger;
   /** Stops the runner, waits for steps in flight to reach a persisted state, closes the database. */
   close(): Promise<void>;
 }
 
-/** The composition of the checklist: SQLite stores, a cluster and the runner. */
+/** How this process names itself to others that find a run it holds. */
+export function processOwner(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * A claim's owner on this very host whose pid no longer exists: a run killed with SIGKILL (or a
+ * crashed bot) is taken over at once by the next process, not when its claim expires. Another
+ * host's process, or a pid that answers, counts as alive.
+ */
+export function ownerIsGone(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** The composition of the checklist: SQLite stores, a cluster, the lifecycle and the runner. */
 export function wireChecklist(options: {
   dbPath: string;
   cluster: Cluster;
   clock: Clock;
   log: Logger;
   observers?: RunObserver[];
-  mayClose?: (incidentId: number) => boolean;
+  steps?: ChecklistSteps;
+  claimTtlMs?: number;
 }): WiredChecklist {
   const { db } = openDatabase(options.dbPath);
   const incidents = new SqliteIncidentStore(db);
   const runs = new SqliteRunStore(db, incidents);
-  const { cluster } = options;
-  const runner = new Runner({ incidents, runs, cluster, clock: options.clock, log: options.log, observers: options.observers ?? [], ...(options.mayClose ? { mayClose: options.mayClose } : {}) });
+  const alerts = new SqliteAlertStore(db);
+  const { cluster, clock, log } = options;
+  const reporter = new RunReporter({ clock, log, observers: options.observers ?? [] });
+  const claims = new RunClaims(runs, clock, { owner: processOwner(), ttlMs: options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS, isGone: ownerIsGone });
+  const firingAlerts = (incidentId: number) => alerts.firingFingerprints(incidentId).length;
+  const lifecycle = new Lifecycle({ incidents, runs, cluster, clock, log, reporter, claims, firingAlerts });
+  const runner = new Runner({ incidents, runs, cluster, clock, log, reporter, claims, lifecycle, ...(options.steps ? { steps: options.steps } : {}) });
   return {
     db,
     incidents,
     runs,
+    alerts,
     cluster,
     runner,
-    clock: options.clock,
+    lifecycle,
+    claims,
+    clock,
+    log,
     close: async () => {
       runner.stop();
       await runner.idle();

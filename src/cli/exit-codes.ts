@@ -10,6 +10,8 @@ export const ExitCode = {
   NothingToPatch: 5,
   NotApproved: 6,
   ClusterUnavailable: 7,
+  /** Another oom-check process holds the run now; the message says which and until when. */
+  RunHeldElsewhere: 8,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -69,6 +69,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   } catch (error) {
     if (!isOomCheckError(error)) throw error;
     writeLine(io.stderr, error.message);
+    if (error.code === ErrorCode.RunClaimed) return ExitCode.RunHeldElsewhere;
     return USAGE_ERRORS.has(error.code) ? ExitCode.Usage : ExitCode.Failure;
   }
 }

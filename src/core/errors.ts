@@ -10,6 +10,10 @@ export const ErrorCode = {
   TimelineEventInvalid: 'timeline_event_invalid',
   RunbookInvalid: 'runbook_invalid',
   TargetInvalid: 'target_invalid',
+  /** A run's stored state does not parse: the database was edited or written by a broken release. */
+  RunStateInvalid: 'run_state_invalid',
+  /** Another oom-check process holds the run; the message names it and until when. */
+  RunClaimed: 'run_claimed',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,3 +1,5 @@
+import type { Verdict } from './run.js';
+
 /** Incidents: one per affected workload (or bare pod), opened by a trigger, closed with a verdict. */
 export const TRIGGERS = ['slack', 'alertmanager', 'sweep', 'cli'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
@@ -23,13 +25,14 @@ export interface Incident {
   namespace: string;
   pod: string;
   owner: WorkloadRef | null;
+  /** The container killed: from the trigger when it knew (an alert's label), else what detect found. */
   container: string | null;
   trigger: Trigger;
   status: IncidentStatus;
   /** ISO-8601 UTC with milliseconds, as every time the store keeps. */
   openedAt: string;
   closedAt: string | null;
-  verdict: string | null;
+  verdict: Verdict | null;
   chat: ChatRef | null;
 }
 

@@ -1,14 +1,18 @@
 import type { Incident, IncidentStatus, NewIncident, WorkloadRef } from './incident.js';
 import type { ObjectMeta, OwnerReference, Pod, PodEvent, Workload } from './k8s-types.js';
-import type { RunRecord, RunSpec, RunStatus, RunTarget, StepName, StepStatus, Verdict } from './run.js';
-import type { NewTimelineEvent, TimelineData, TimelineEvent } from './timeline.js';
+import type { RunClaim, RunRecord, RunSpec, RunStatus, RunTarget, StepName, StepStatus, Verdict } from './run.js';
+import type { ResultData } from './step-results.js';
+import type { NewTimelineEvent, TimelineEvent } from './timeline.js';
 
-/** Time, passed in so that core code and its tests agree on "now". */
+/**
+ * Time, passed in so that core code and its tests agree on "now" and on waiting: deadlines,
+ * retries, reminders and expiry all sleep on it, so tests run them on a clock they move.
+ */
 export interface Clock {
   now(): Date;
+  /** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
-
-export const systemClock: Clock = { now: () => new Date() };
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -45,7 +49,7 @@ export interface IncidentStore {
   /** The incident whose card is the message `ts` in `channel`. */
   findIncidentByChat(chat: { channel: string; ts: string }): Incident | undefined;
   /** Closes an open incident with a verdict and records `incident.closed`; closing twice is an error. */
-  closeIncident(id: number, close: { at: string; verdict: string; actor: string; summary?: string }): Incident;
+  closeIncident(id: number, close: { at: string; verdict: Verdict; actor: string; summary?: string }): Incident;
   append(event: NewTimelineEvent): TimelineEvent;
   /** Appends all or nothing, in one transaction. */
   appendMany(events: readonly NewTimelineEvent[]): TimelineEvent[];
@@ -117,17 +121,23 @@ export interface StepChange {
   startedAt?: string | null;
   finishedAt?: string | null;
   /** Replaces the step's result. */
-  result?: TimelineData;
+  result?: ResultData;
   error?: string | null;
 }
 
 export interface RunTransition {
   at: string;
+  /** Compare-and-set on the claim: the change applies only while this process holds the run. */
+  owner?: string;
   step?: StepChange;
   run?: { status: RunStatus; verdict?: Verdict };
   /** Timeline rows written in the same transaction as the change. */
   events?: readonly NewTimelineEvent[];
+  /** The container the checklist found, recorded on the incident with the change. */
+  container?: string;
 }
+
+export type ClaimAnswer = { ok: true; run: RunRecord } | { ok: false; holder: RunClaim };
 
 /** Checklist runs and their steps; every change is one transaction with its timeline rows. */
 export interface RunStore {
@@ -137,8 +147,16 @@ export interface RunStore {
   listUnfinishedRuns(): RunRecord[];
   /** The run not yet finished for this very pod, if any. */
   findUnfinishedRun(target: RunTarget): RunRecord | undefined;
-  /** Applies the transition; null (and nothing written) when `step.expect` did not hold. */
+  /** Applies the transition; null (and nothing written) when `step.expect` or `owner` did not hold. */
   transition(incidentId: number, change: RunTransition): RunRecord | null;
+  /**
+   * Claims the run for `owner` until `until` (ISO), if nobody else holds an unexpired claim at
+   * `at` (or the holder is `replacing`, known to be dead); the holder renews by claiming again.
+   * One transaction: two processes never both win.
+   */
+  claim(incidentId: number, claim: RunClaim, at: string, options?: { replacing?: string }): ClaimAnswer;
+  /** Gives the run up, if `owner` holds it. */
+  release(incidentId: number, owner: string): void;
 }
 
 export interface StoredAlert {

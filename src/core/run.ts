@@ -1,5 +1,6 @@
 import type { Finding } from './finding.js';
-import type { TimelineData } from './timeline.js';
+import type { Runbook } from './runbook-schema.js';
+import type { StoredResult } from './step-results.js';
 
 /** The seed's checklist, in its order. The runbook sets each step's parameters, not the order. */
 export const STEP_NAMES = ['detect', 'image-info', 'rss-peak', 'propose', 'approve', 'apply', 'wait', 'health'] as const;
@@ -31,21 +32,30 @@ export interface RunTarget {
   pod: string;
 }
 
-export interface StepRecord {
-  step: StepName;
+export interface StepRecordOf<N extends StepName> {
+  step: N;
   status: StepStatus;
   attempts: number;
   startedAt: string | null;
   finishedAt: string | null;
-  result: TimelineData;
+  result: StoredResult<N>;
   error: string | null;
 }
+
+/** One step's record; `step` tells which result it holds. */
+export type StepRecord = { [N in StepName]: StepRecordOf<N> }[StepName];
 
 /** What a run was started with, kept with it so a resumed run uses the same parameters. */
 export interface RunSpec {
   target: RunTarget;
-  runbook: TimelineData;
+  runbook: Runbook;
   maxLimitBytes: number;
+}
+
+/** The process advancing a run now; another process leaves the run alone until `until` passes. */
+export interface RunClaim {
+  owner: string;
+  until: string;
 }
 
 export interface RunRecord {
@@ -55,7 +65,21 @@ export interface RunRecord {
   verdict: Verdict | null;
   startedAt: string;
   updatedAt: string;
+  claim: RunClaim | null;
   steps: StepRecord[];
+}
+
+/** The record of one step of a run, typed by its name. */
+export function stepOf<N extends StepName>(run: RunRecord, name: N): StepRecordOf<N> {
+  const record = run.steps.find((step) => step.step === name);
+  if (!record) throw new Error(`run of incident ${run.incidentId} has no step ${name}`);
+  // The store builds each record with its own step's result type; find() cannot narrow a union by a generic.
+  return record as StepRecordOf<N>;
+}
+
+/** The first step not yet done (succeeded or skipped), or undefined when all are. */
+export function currentStep(run: RunRecord): StepRecord | undefined {
+  return run.steps.find((step) => step.status !== 'succeeded' && step.status !== 'skipped');
 }
 
 export function isVerdict(text: string): text is Verdict {

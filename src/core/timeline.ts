@@ -15,6 +15,7 @@ export const TIMELINE_KINDS = [
   'step.skipped',
   'finding',
   'decision',
+  'patch.intent',
   'patch.applied',
   'patch.rolled-back',
   'note',
@@ -52,7 +53,9 @@ export const SYSTEM_ACTOR = 'oom-check';
  * - any kind: `oomKilledAt` (ISO time the kernel killed the container), `budgetSeconds`, `message`
  * - finding: `title`, `detail`, `advice` (string[])
  * - decision: `decision` (approve | reject | edit-limit | rollback), `limit`, `reason`
- * - patch.applied / patch.rolled-back: `workload`, `container`, `before` and `after` (string maps)
+ * - patch.intent / patch.applied / patch.rolled-back: `workload`, `container`, `before` and `after`
+ *   (string maps); an intent is written before the request that changes the cluster (`rollback: true`
+ *   for a rollback's), so a crash after the server applied it is still on record
  * - note: `text`; incident.closed: `verdict`, `summary`
  */
 

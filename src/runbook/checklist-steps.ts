@@ -9,7 +9,10 @@ import { proposeStep } from './steps/propose-step.js';
 import { rssPeakStep } from './steps/rss-peak-step.js';
 import { waitStep } from './steps/wait-step.js';
 
-export const CHECKLIST_STEPS: Readonly<Record<StepName, Step>> = {
+/** Each step typed by its name: its context gives it its own stored result. */
+export type ChecklistSteps = { readonly [N in StepName]: Step<N> };
+
+export const CHECKLIST_STEPS: ChecklistSteps = {
   detect: detectStep,
   'image-info': imageInfoStep,
   'rss-peak': rssPeakStep,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ErrorCode, OomCheckError } from '../core/errors.js';
-import { runbookSchema, type Runbook } from './runbook-schema.js';
+import { runbookSchema, type Runbook } from '../core/runbook-schema.js';
 
 function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index > 0 ? '.' : ''}${String(key)}`)).join('') || '(top level)';

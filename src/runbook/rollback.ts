@@ -1,62 +1,74 @@
-import type { Clock, Cluster, IncidentStore, RunStore } from '../core/ports.js';
-import { buildLimitPatch, hasMemoryLimit } from '../core/rules/build-patch.js';
 import { ClusterError } from '../core/cluster-error.js';
-import type { Runbook } from './runbook-schema.js';
-import { resultAs } from './step-types.js';
-import type { ApplyResult } from './steps/apply-step.js';
-import type { DetectResult } from './steps/detect-step.js';
+import type { Incident, WorkloadRef } from '../core/incident.js';
+import type { Clock, Cluster, IncidentStore, RunStore } from '../core/ports.js';
+import { buildLimitPatch, hasMemoryLimit, memoryOf } from '../core/rules/build-patch.js';
+import { stepOf, type RunRecord } from '../core/run.js';
+import { requireResult } from '../core/step-results.js';
+import { lostClaim } from './run-claims.js';
+import type { RunReporter } from './run-reporter.js';
 
 export type RollbackAnswer =
   | { outcome: 'rolled-back'; workload: string; limit: string | null }
   | { outcome: 'already-rolled-back'; actor: string; at: string }
   | { outcome: 'not-possible'; message: string };
 
+interface RollbackDeps {
+  incidents: IncidentStore;
+  runs: RunStore;
+  cluster: Cluster;
+  clock: Clock;
+  reporter: RunReporter;
+  /** The claim this process holds on the run: every write is fenced by it. */
+  owner: string;
+}
+
 /**
- * Restores the memory limit the workload had before the patch (recorded by apply before it
- * acted), dry-run first, and closes the incident as rolled back. Offered until the incident closes.
+ * Restores the memory limit the workload had before oom-check's patch (recorded by apply before
+ * it acted), dry-run first. Like apply, it records its intent before it writes, so an attempt cut
+ * short after the server applied it is recognised and recorded when tried again.
  */
-export async function rollback(
-  deps: { incidents: IncidentStore; runs: RunStore; cluster: Cluster; clock: Clock },
-  incidentId: number,
-  actor: string,
-): Promise<RollbackAnswer> {
-  const incident = deps.incidents.getIncident(incidentId);
-  const run = deps.runs.getRun(incidentId);
-  if (!incident || !run) return { outcome: 'not-possible', message: `incident ${incidentId} has no checklist run` };
-  const done = deps.incidents.timeline(incidentId).find((event) => event.kind === 'patch.rolled-back');
+export async function rollBackPatch(deps: RollbackDeps, incident: Incident, run: RunRecord, actor: string): Promise<RollbackAnswer> {
+  const timeline = deps.incidents.timeline(incident.id);
+  const done = timeline.find((event) => event.kind === 'patch.rolled-back');
   if (done) return { outcome: 'already-rolled-back', actor: done.actor, at: done.at };
-  if (incident.status === 'closed') return { outcome: 'not-possible', message: `incident ${incidentId} is closed (${incident.verdict}): roll back by hand if you must` };
+  if (incident.status === 'closed') return { outcome: 'not-possible', message: `incident ${incident.id} is closed (${incident.verdict}): roll back by hand if you must` };
   if (run.status !== 'finished') return { outcome: 'not-possible', message: 'the checklist is still running: roll back once it has ended' };
-  const apply = run.steps.find((step) => step.step === 'apply');
-  const applied = resultAs<ApplyResult>(apply?.result ?? {});
-  if (apply?.status !== 'succeeded' || !applied.before || applied.alreadyApplied) {
+  const apply = stepOf(run, 'apply');
+  const applied = apply.result;
+  if (apply.status !== 'succeeded' || !applied.before || applied.alreadyApplied !== false) {
     return { outcome: 'not-possible', message: 'oom-check applied no patch in this incident: there is nothing to roll back' };
   }
-  const detect = resultAs<DetectResult>(run.steps.find((step) => step.step === 'detect')?.result ?? {});
-  const owner = incident.owner!;
-  const kind = detect.containerKind ?? 'init';
-  const container = detect.container ?? '';
-  const namespace = incident.namespace;
-  const workload = `${owner.kind} ${namespace}/${owner.name}`;
-  const patch = buildLimitPatch({ kind, container, limit: applied.before.limit });
-  const fieldManager = (run.spec.runbook as unknown as Runbook).steps.apply.fieldManager;
-  const preview = await deps.cluster.patchWorkload(namespace, owner, patch, { dryRun: true, fieldManager });
-  if (applied.before.limit && !hasMemoryLimit(preview, kind, container, applied.before.limit)) {
-    throw new ClusterError('Invalid', `the server's dry-run of the rollback on ${workload} did not restore ${applied.before.limit}; nothing was changed`);
+  const where = `incident ${incident.id}`;
+  const detect = requireResult('detect', stepOf(run, 'detect').result, where);
+  const owner = incident.owner as WorkloadRef;
+  const { containerKind: kind, container } = detect;
+  const workload = `${owner.kind} ${incident.namespace}/${owner.name}`;
+  const restore = applied.before.limit;
+  const diff = { before: { 'limits.memory': applied.limit ?? '' }, after: { 'limits.memory': restore ?? '(none)' } };
+  const record = (events: Parameters<RunStore['transition']>[1]['events'], run?: Parameters<RunStore['transition']>[1]['run']) => {
+    const written = deps.runs.transition(incident.id, { at: deps.clock.now().toISOString(), owner: deps.owner, ...(run ? { run } : {}), events });
+    if (!written) throw lostClaim(incident.id);
+  };
+
+  const intended = timeline.some((event) => event.kind === 'patch.intent' && event.data.rollback === true);
+  const current = await deps.cluster.getWorkload(incident.namespace, owner);
+  const inPlace = restore === null ? memoryOf(current, kind, container)?.limit === null : hasMemoryLimit(current, kind, container, restore);
+  if (!(intended && inPlace)) {
+    if (!intended) record([deps.reporter.event(incident, run, 'patch.intent', 'apply', { rollback: true, workload, container, ...diff }, actor)]);
+    const patch = buildLimitPatch({ kind, container, limit: restore });
+    const fieldManager = run.spec.runbook.steps.apply.fieldManager;
+    const preview = await deps.cluster.patchWorkload(incident.namespace, owner, patch, { dryRun: true, fieldManager });
+    if (restore && !hasMemoryLimit(preview, kind, container, restore)) {
+      throw new ClusterError('Invalid', `the server's dry-run of the rollback on ${workload} did not restore ${restore}; nothing was changed`);
+    }
+    await deps.cluster.patchWorkload(incident.namespace, owner, patch, { dryRun: false, fieldManager });
   }
-  await deps.cluster.patchWorkload(namespace, owner, patch, { dryRun: false, fieldManager });
-  const at = deps.clock.now().toISOString();
-  deps.incidents.appendMany([
-    { incidentId, at, kind: 'decision', actor, step: 'apply', data: { decision: 'rollback' } },
-    {
-      incidentId,
-      at,
-      kind: 'patch.rolled-back',
-      actor,
-      step: 'apply',
-      data: { workload, container, before: { 'limits.memory': applied.limit ?? '' }, after: { 'limits.memory': applied.before.limit ?? '(none)' } },
-    },
-  ]);
-  deps.incidents.closeIncident(incidentId, { at, verdict: 'rolled-back', actor, summary: `limits.memory restored to ${applied.before.limit ?? '(none)'} on ${workload}` });
-  return { outcome: 'rolled-back', workload, limit: applied.before.limit };
+  record(
+    [
+      deps.reporter.event(incident, run, 'decision', 'apply', { decision: 'rollback' }, actor),
+      deps.reporter.event(incident, run, 'patch.rolled-back', 'apply', { workload, container, ...diff, ...(intended && inPlace ? { recovered: true } : {}) }, actor),
+    ],
+    { status: 'finished', verdict: 'rolled-back' },
+  );
+  return { outcome: 'rolled-back', workload, limit: restore };
 }

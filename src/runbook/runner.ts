@@ -1,15 +1,18 @@
-import { setImmediate } from 'node:timers/promises';
 import { ClusterError, isClusterError } from '../core/cluster-error.js';
-import { ErrorCode, OomCheckError } from '../core/errors.js';
-import { findingData, type Finding } from '../core/finding.js';
+import { ErrorCode, isOomCheckError } from '../core/errors.js';
+import { findingData } from '../core/finding.js';
 import type { Incident } from '../core/incident.js';
-import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../core/ports.js';
-import { closesIncident, type RunObserver, type RunRecord, type RunUpdate, type StepName, type StepRecord, type Verdict } from '../core/run.js';
-import { SYSTEM_ACTOR, type NewTimelineEvent, type TimelineData, type TimelineKind } from '../core/timeline.js';
-import { CHECKLIST_STEPS } from './checklist-steps.js';
-import type { Runbook } from './runbook-schema.js';
+import type { Clock, Cluster, IncidentStore, Logger, RunStore, RunTransition } from '../core/ports.js';
+import { currentStep, stepOf, type RunRecord, type StepName, type StepRecordOf } from '../core/run.js';
+import { requireResult, type ResultData } from '../core/step-results.js';
+import { SYSTEM_ACTOR, type NewTimelineEvent, type TimelineKind } from '../core/timeline.js';
+import { CHECKLIST_STEPS, type ChecklistSteps } from './checklist-steps.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { ScheduledWork } from './on-schedule.js';
+import { lostClaim, type RunClaims } from './run-claims.js';
+import type { RunReporter } from './run-reporter.js';
 import { stepDeadlineMs } from './step-deadline.js';
-import { StepInterrupted, type Step, type StepContext, type StepOutcome } from './step-types.js';
+import { StepInterrupted, type StepContext, type StepEvent, type StepOutcome } from './step-types.js';
 
 export interface RunnerDeps {
   incidents: IncidentStore;
@@ -17,32 +20,31 @@ export interface RunnerDeps {
   cluster: Cluster;
   clock: Clock;
   log: Logger;
-  observers?: RunObserver[];
-  steps?: Readonly<Record<StepName, Step>>;
-  /** Whether an ended run may close its incident now; alerts still firing keep it open. */
-  mayClose?: (incidentId: number) => boolean;
+  reporter: RunReporter;
+  claims: RunClaims;
+  lifecycle: Lifecycle;
+  steps?: ChecklistSteps;
 }
-
-const DONE: ReadonlySet<string> = new Set(['succeeded', 'skipped']);
-
-/** The run's own runbook budget: a resumed run keeps the one it started with. */
-const budgetMs = (run: RunRecord): number => (run.spec.runbook as unknown as Runbook).budgetSeconds * 1000;
 
 /**
  * Drives checklist runs: each step once, in order, every transition persisted with its timeline
  * rows before the next begins. A run stops at the approval gate, at a verdict, or at a failure
  * worth retrying (the cluster unreachable), and `advance` picks it up again where it stopped.
+ * Only the process holding a run's claim advances it; every write is fenced by that claim.
  */
 export class Runner {
   private readonly chains = new Map<number, Promise<unknown>>();
   private readonly stopping = new AbortController();
-  private readonly steps: Readonly<Record<StepName, Step>>;
+  private readonly steps: ChecklistSteps;
 
   constructor(private readonly deps: RunnerDeps) {
     this.steps = deps.steps ?? CHECKLIST_STEPS;
   }
 
-  /** Runs the incident's checklist as far as it can go; calls for one incident run one after another. */
+  /**
+   * Runs the incident's checklist as far as it can go; calls for one incident run one after
+   * another. Rejects with RunClaimed (naming the holder) when another process has the run.
+   */
   advance(incidentId: number): Promise<RunRecord> {
     const previous = this.chains.get(incidentId) ?? Promise.resolve();
     // The previous call's failure is its own caller's to handle; this call runs regardless.
@@ -60,10 +62,31 @@ export class Runner {
 
   /** Advances every run that has not finished, e.g. after a restart; one failing run does not stop the others. */
   async resumeAll(): Promise<RunRecord[]> {
-    this.closeFinishedIncidents();
+    this.deps.lifecycle.closeFinished();
     const runs = this.deps.runs.listUnfinishedRuns();
     const settled = await Promise.allSettled(runs.map((run) => this.advance(run.incidentId)));
+    settled.forEach((result, index) => {
+      if (result.status === 'rejected') this.deps.log.info({ incidentId: runs[index]?.incidentId, reason: (result.reason as Error).message }, 'run not resumed now');
+    });
     return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  }
+
+  /**
+   * Picks up active runs no live process holds: a process that died mid-step leaves its claim to
+   * expire, and then this one goes on from the step it stopped at.
+   */
+  async resumeOrphaned(): Promise<number[]> {
+    const now = this.deps.clock.now().toISOString();
+    const orphans = this.deps.runs
+      .listUnfinishedRuns()
+      .filter((run) => run.status === 'active' && !this.chains.has(run.incidentId) && (!run.claim || run.claim.until <= now));
+    const settled = await Promise.allSettled(orphans.map((run) => this.advance(run.incidentId)));
+    return orphans.filter((_, index) => settled[index]?.status === 'fulfilled').map((run) => run.incidentId);
+  }
+
+  /** Picking up orphaned runs as scheduled work, as often as a claim could expire. */
+  orphanSchedule(): ScheduledWork {
+    return { name: 'resume-orphaned-runs', run: () => this.resumeOrphaned(), nextInMs: () => this.deps.claims.settings.ttlMs / 2 };
   }
 
   /** Aborts the steps in flight; their runs stay resumable. */
@@ -76,205 +99,172 @@ export class Runner {
     await Promise.allSettled([...this.chains.values()]);
   }
 
-  private async advanceNow(incidentId: number): Promise<RunRecord> {
-    let run = this.mustGetRun(incidentId);
-    while (run.status !== 'finished' && !this.stopping.signal.aborted) {
-      const incident = this.mustGetIncident(incidentId);
-      const record = run.steps.find((step) => !DONE.has(step.status));
-      if (!record) {
-        this.finish(incident, run, { verdict: 'fixed', message: 'fix applied and verified', mitigated: true });
-        break;
+  private advanceNow(incidentId: number): Promise<RunRecord> {
+    return this.deps.claims.hold(incidentId, async (claimed, lost) => {
+      let run = claimed;
+      while (run.status !== 'finished' && !this.stopping.signal.aborted && !lost.aborted) {
+        const incident = this.incident(incidentId);
+        const record = currentStep(run);
+        if (!record) {
+          this.deps.lifecycle.finish(incident, run, { verdict: 'fixed', message: 'fix applied and verified', mitigated: true }, this.deps.claims.owner);
+          break;
+        }
+        // The gate waits for a person; expiry is the lifecycle's schedule.
+        if (record.status === 'waiting-approval') break;
+        // A turn of the event loop between steps: many runs at once must not starve the HTTP server.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (!(await this.execute(incident, run, record, lost))) break;
+        run = this.mustGetRun(incidentId);
       }
-      if (record.status === 'waiting-approval') {
-        this.expireApproval(incident, run, record);
-        break;
-      }
-      // A turn of the event loop between steps: many runs at once must not starve the HTTP server.
-      await setImmediate();
-      if (!(await this.execute(incident, run, record))) break;
-      run = this.mustGetRun(incidentId);
-    }
-    return this.mustGetRun(incidentId);
+      return this.mustGetRun(incidentId);
+    });
   }
 
   /** Runs one step; false when the run should not go on now. */
-  private async execute(incident: Incident, run: RunRecord, record: StepRecord): Promise<boolean> {
-    const { runs, clock } = this.deps;
-    const runbook = run.spec.runbook as unknown as Runbook;
+  private async execute<N extends StepName>(incident: Incident, run: RunRecord, record: StepRecordOf<N>, lost: AbortSignal): Promise<boolean> {
+    const { clock } = this.deps;
+    const runbook = run.spec.runbook;
     const name = record.step;
     const attempt = record.attempts + 1;
     const startedAt = clock.now().toISOString();
-    runs.transition(incident.id, {
+    this.write(incident.id, {
       at: startedAt,
       step: { name, status: 'running', attempts: attempt, startedAt, error: null },
       run: { status: 'active' },
-      events: [this.event(incident, run, 'step.started', name, { attempt, ...(record.status === 'running' ? { resumed: true } : {}) })],
+      events: [this.deps.reporter.event(incident, run, 'step.started', name, { attempt, ...(record.status === 'running' ? { resumed: true } : {}) })],
     });
-    this.notify(incident, run, name, 'running', `${name} started (attempt ${attempt})`, []);
+    this.deps.reporter.notify(incident, run, { step: name, status: 'running', message: `${name} started (attempt ${attempt})` });
 
     let outcome: StepOutcome;
     try {
-      outcome = await this.withDeadline(name, stepDeadlineMs(name, runbook), (signal) => this.steps[name](this.context(incident, run, runbook, record, signal)));
+      outcome = await this.withDeadline(name, stepDeadlineMs(name, runbook), lost, (signal) => this.steps[name](this.context(incident, run, record, signal)));
     } catch (error) {
-      return this.failed(incident, run, name, error);
+      return this.failed(incident, run, name, error, lost);
     }
     return this.record(incident, run, record, outcome);
   }
 
-  private context(incident: Incident, run: RunRecord, runbook: Runbook, record: StepRecord, signal: AbortSignal): StepContext {
-    const results = new Map(run.steps.map((step) => [step.step, step.result]));
+  private context<N extends StepName>(incident: Incident, run: RunRecord, record: StepRecordOf<N>, signal: AbortSignal): StepContext<N> {
+    const where = `incident ${incident.id}`;
     return {
       incident,
       run,
-      runbook,
+      runbook: run.spec.runbook,
       cluster: this.deps.cluster,
       clock: this.deps.clock,
+      log: this.deps.log.child({ incidentId: incident.id, step: record.step }),
       signal,
-      resultOf: (step) => results.get(step) ?? {},
+      resultOf: (step) => stepOf(run, step).result,
+      required: (step) => requireResult(step, stepOf(run, step).result, where),
       previous: record.result,
-      checkpoint: (result) => {
-        this.deps.runs.transition(incident.id, { at: this.deps.clock.now().toISOString(), step: { name: record.step, status: 'running', result: { ...record.result, ...result } } });
+      checkpoint: (result, events = []) => {
+        // Renewed first: the claim must outlive the request this checkpoint precedes.
+        this.deps.claims.take(incident.id);
+        this.write(incident.id, {
+          at: this.deps.clock.now().toISOString(),
+          step: { name: record.step, status: 'running', result: { ...record.result, ...result } },
+          events: events.map((extra) => this.extraEvent(incident, run, record.step, extra)),
+        });
       },
     };
   }
 
-  private record(incident: Incident, run: RunRecord, record: StepRecord, outcome: StepOutcome): boolean {
+  private record<N extends StepName>(incident: Incident, run: RunRecord, record: StepRecordOf<N>, outcome: StepOutcome): boolean {
     const at = this.deps.clock.now().toISOString();
     const name = record.step;
     const findings = outcome.findings ?? [];
+    const reporter = this.deps.reporter;
     const events: NewTimelineEvent[] = [
-      ...findings.map((finding) => this.event(incident, run, 'finding', name, findingData(finding))),
-      ...(outcome.events ?? []).map((extra) => ({ ...this.event(incident, run, extra.kind, name, extra.data), actor: extra.actor ?? SYSTEM_ACTOR })),
+      ...findings.map((finding) => reporter.event(incident, run, 'finding', name, findingData(finding))),
+      ...(outcome.events ?? []).map((extra) => this.extraEvent(incident, run, name, extra)),
     ];
-    const result = { ...record.result, ...outcome.result };
+    const result: ResultData = { ...record.result, ...outcome.result };
+    const container = name === 'detect' && typeof result.container === 'string' ? { container: result.container } : {};
     if (outcome.status === 'finished') {
-      this.deps.runs.transition(incident.id, {
+      const kind: TimelineKind = outcome.stepStatus === 'failed' ? 'step.failed' : 'step.succeeded';
+      this.write(incident.id, {
         at,
         step: { name, status: outcome.stepStatus, finishedAt: at, result },
-        events: [...events, this.event(incident, run, outcome.stepStatus === 'failed' ? 'step.failed' : 'step.succeeded', name, { ...outcome.timeline, message: outcome.message })],
+        events: [...events, reporter.event(incident, run, kind, name, { ...outcome.timeline, message: outcome.message })],
+        ...container,
       });
-      this.finish(incident, run, { verdict: outcome.verdict, message: outcome.message, findings });
+      this.deps.lifecycle.finish(incident, run, { verdict: outcome.verdict, message: outcome.message, findings }, this.deps.claims.owner);
       return false;
     }
     const waiting = outcome.status === 'waiting-approval';
     const kind: TimelineKind = waiting ? 'step.waiting' : outcome.status === 'skipped' ? 'step.skipped' : 'step.succeeded';
-    this.deps.runs.transition(incident.id, {
+    this.write(incident.id, {
       at,
       step: { name, status: outcome.status, finishedAt: waiting ? null : at, result },
       run: { status: waiting ? 'waiting-approval' : 'active' },
-      events: [...events, this.event(incident, run, kind, name, { ...outcome.timeline, message: outcome.message })],
+      events: [...events, reporter.event(incident, run, kind, name, { ...outcome.timeline, message: outcome.message })],
+      ...container,
     });
-    this.notify(incident, run, name, outcome.status, outcome.message, findings);
+    reporter.notify(incident, run, { step: name, status: outcome.status, message: outcome.message, findings });
     return !waiting;
   }
 
-  private failed(incident: Incident, run: RunRecord, name: StepName, error: unknown): boolean {
+  private failed(incident: Incident, run: RunRecord, name: StepName, error: unknown, lost: AbortSignal): boolean {
+    // Another process has the run now: it records what happens next, not this one.
+    if (lost.aborted || isOomCheckError(error, ErrorCode.RunClaimed)) {
+      this.deps.log.warn({ incidentId: incident.id, step: name }, 'another oom-check process took over the run; this process stopped advancing it');
+      return false;
+    }
     const at = this.deps.clock.now().toISOString();
     const clusterError = isClusterError(error) ? error : null;
     const message = error instanceof Error ? error.message : String(error);
     const retryable = clusterError?.retryable === true || error instanceof StepInterrupted;
     if (!clusterError && !this.stopping.signal.aborted) this.deps.log.error({ err: error, incidentId: incident.id, step: name }, 'checklist step crashed');
-    this.deps.runs.transition(incident.id, {
+    this.write(incident.id, {
       at,
       step: { name, status: 'failed', finishedAt: at, error: message },
-      events: [this.event(incident, run, 'step.failed', name, { message, retryable, ...(clusterError ? { code: clusterError.code } : {}) })],
+      events: [this.deps.reporter.event(incident, run, 'step.failed', name, { message, retryable, ...(clusterError ? { code: clusterError.code } : {}) })],
     });
     if (retryable || this.stopping.signal.aborted) {
-      this.notify(incident, run, name, 'failed', `${message} (the run stays open: it resumes where it stopped)`, []);
+      this.deps.reporter.notify(incident, run, { step: name, status: 'failed', message: `${message} (the run stays open: it resumes where it stopped)` });
     } else {
-      this.finish(incident, run, { verdict: 'failed', message: `${name} failed: ${message}` });
+      this.deps.lifecycle.finish(incident, run, { verdict: 'failed', message: `${name} failed: ${message}` }, this.deps.claims.owner);
     }
     return false;
   }
 
-  private expireApproval(incident: Incident, run: RunRecord, record: StepRecord): void {
-    const runbook = run.spec.runbook as unknown as Runbook;
-    const waitedMs = this.deps.clock.now().getTime() - Date.parse(record.startedAt ?? run.startedAt);
-    if (waitedMs < runbook.steps.approve.timeoutSeconds * 1000) return;
-    const message = `nobody approved within ${runbook.steps.approve.timeoutSeconds} s; nothing was patched`;
-    const at = this.deps.clock.now().toISOString();
-    const applied = this.deps.runs.transition(incident.id, {
-      at,
-      step: { name: 'approve', expect: 'waiting-approval', status: 'failed', finishedAt: at, error: message },
-      events: [this.event(incident, run, 'step.failed', 'approve', { message })],
-    });
-    if (applied) this.finish(incident, run, { verdict: 'not-approved', message });
+  /** A transition fenced by this process's claim; throws when another process took the run. */
+  private write(incidentId: number, change: RunTransition): RunRecord {
+    const written = this.deps.runs.transition(incidentId, { ...change, owner: this.deps.claims.owner });
+    if (!written) throw lostClaim(incidentId);
+    return written;
   }
 
-  /** Ends the run with a verdict and, unless a rollback is still on offer, closes the incident. */
-  finish(incident: Incident, run: RunRecord, end: { verdict: Verdict; message: string; mitigated?: boolean; findings?: Finding[] }): void {
-    const at = this.deps.clock.now().toISOString();
-    this.deps.runs.transition(incident.id, {
-      at,
-      run: { status: 'finished', verdict: end.verdict },
-      events: end.mitigated ? [this.event(incident, run, 'incident.mitigated', null, { message: end.message })] : [],
-    });
-    if (this.closes(incident.id, end.verdict) && this.deps.incidents.getIncident(incident.id)?.status === 'open') {
-      this.deps.incidents.closeIncident(incident.id, { at, verdict: end.verdict, actor: SYSTEM_ACTOR, summary: end.message });
-    }
-    this.notify(incident, run, null, 'finished', end.message, end.findings ?? [], end.verdict);
+  private extraEvent(incident: Incident, run: RunRecord, step: StepName, extra: StepEvent): NewTimelineEvent {
+    return this.deps.reporter.event(incident, run, extra.kind, step, extra.data, extra.actor ?? SYSTEM_ACTOR);
   }
 
-  /** A crash between finishing a run and closing its incident leaves the incident open: close it now. */
-  private closeFinishedIncidents(): void {
-    for (const incident of this.deps.incidents.listIncidents({ status: 'open' })) {
-      const run = this.deps.runs.getRun(incident.id);
-      if (run?.status === 'finished' && run.verdict && this.closes(incident.id, run.verdict)) {
-        this.deps.incidents.closeIncident(incident.id, { at: this.deps.clock.now().toISOString(), verdict: run.verdict, actor: SYSTEM_ACTOR });
-      }
-    }
-  }
-
-  /** An ended run closes its incident unless a rollback is on offer or its alerts still fire. */
-  private closes(incidentId: number, verdict: Verdict): boolean {
-    return closesIncident(verdict) && (this.deps.mayClose?.(incidentId) ?? true);
-  }
-
-  private async withDeadline<T>(name: StepName, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async withDeadline<T>(name: StepName, ms: number, lost: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
-    const onStop = () => controller.abort();
-    this.stopping.signal.addEventListener('abort', onStop);
-    let timer: NodeJS.Timeout | undefined;
+    const signal = AbortSignal.any([controller.signal, this.stopping.signal, lost]);
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new ClusterError('Timeout', `step ${name} did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`));
-      }, ms);
+      this.deps.clock.sleep(ms, controller.signal).then(
+        () => reject(new ClusterError('Timeout', `step ${name} did not finish within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`)),
+        // Cancelled because the step settled first: its own outcome stands.
+        () => undefined,
+      );
     });
     try {
-      return await Promise.race([work(controller.signal), deadline]);
+      return await Promise.race([work(signal), deadline]);
     } finally {
-      clearTimeout(timer);
-      this.stopping.signal.removeEventListener('abort', onStop);
-    }
-  }
-
-  /** A timeline row of this run, with the time elapsed against the budget. */
-  private event(incident: Incident, run: RunRecord, kind: TimelineKind, step: StepName | null, data: TimelineData): NewTimelineEvent {
-    const now = this.deps.clock.now();
-    return { incidentId: incident.id, at: now.toISOString(), kind, actor: SYSTEM_ACTOR, step, data: { ...data, elapsedMs: now.getTime() - Date.parse(incident.openedAt), budgetMs: budgetMs(run) } };
-  }
-
-  private notify(incident: Incident, run: RunRecord, step: StepName | null, status: RunUpdate['status'], message: string, findings: Finding[], verdict: Verdict | null = null): void {
-    const elapsedMs = this.deps.clock.now().getTime() - Date.parse(incident.openedAt);
-    for (const observer of this.deps.observers ?? []) {
-      try {
-        observer.onUpdate({ incidentId: incident.id, step, status, message, elapsedMs, budgetMs: budgetMs(run), findings, verdict });
-      } catch (error) {
-        this.deps.log.warn({ err: error, incidentId: incident.id }, 'a run observer failed; the run goes on');
-      }
+      controller.abort();
     }
   }
 
   private mustGetRun(incidentId: number): RunRecord {
     const run = this.deps.runs.getRun(incidentId);
-    if (!run) throw new OomCheckError(ErrorCode.IncidentNotFound, `incident ${incidentId} has no checklist run`);
+    if (!run) throw new Error(`incident ${incidentId} has no checklist run`);
     return run;
   }
 
-  private mustGetIncident(incidentId: number): Incident {
+  private incident(incidentId: number): Incident {
     const incident = this.deps.incidents.getIncident(incidentId);
-    if (!incident) throw new OomCheckError(ErrorCode.IncidentNotFound, `incident ${incidentId} does not exist`);
+    if (!incident) throw new Error(`incident ${incidentId} does not exist`);
     return incident;
   }
 }

@@ -1,9 +1,10 @@
 import { checkTarget } from '../core/check-target.js';
 import type { Incident, Trigger } from '../core/incident.js';
 import type { Clock, Cluster, IncidentStore, RunStore } from '../core/ports.js';
+import { ErrorCode, isOomCheckError } from '../core/errors.js';
 import type { RunRecord } from '../core/run.js';
 import { resolveOwner } from './resolve-owner.js';
-import type { Runbook } from './runbook-schema.js';
+import type { Runbook } from '../core/runbook-schema.js';
 
 export interface StartRequest {
   namespace: string;
@@ -51,11 +52,15 @@ export async function startIncident(
   });
   const existing = runs.getRun(incident.id);
   if (existing) return { incident, run: existing, created };
+  let run: RunRecord;
+  try {
+    run = runs.createRun(incident.id, { target: { cluster: cluster.name, namespace: request.namespace, pod: request.pod }, runbook: request.runbook, maxLimitBytes: request.maxLimitBytes }, at);
+  } catch (error) {
+    // Another process created the run between the read and the write: join it.
+    const raced = isOomCheckError(error, ErrorCode.IncidentInvalid) ? runs.getRun(incident.id) : undefined;
+    if (!raced) throw error;
+    return { incident, run: raced, created: false };
+  }
   incidents.append({ incidentId: incident.id, at, kind: 'note', actor: request.actor, data: { text: `checklist ${request.runbook.name} started`, budgetSeconds: request.runbook.budgetSeconds } });
-  const run = runs.createRun(
-    incident.id,
-    { target: { cluster: cluster.name, namespace: request.namespace, pod: request.pod }, runbook: JSON.parse(JSON.stringify(request.runbook)), maxLimitBytes: request.maxLimitBytes },
-    at,
-  );
   return { incident, run, created };
 }

@@ -1,5 +1,5 @@
 import type { StepName } from '../core/run.js';
-import type { Runbook } from './runbook-schema.js';
+import type { Runbook } from '../core/runbook-schema.js';
 
 /** Slack over a step's own timeout, so the step reports its own failure before the runner's net catches it. */
 const MARGIN_SECONDS = 5;

@@ -1,24 +1,31 @@
 import type { Finding } from '../core/finding.js';
 import type { Incident } from '../core/incident.js';
-import type { Clock, Cluster } from '../core/ports.js';
+import type { Clock, Cluster, Logger } from '../core/ports.js';
 import type { RunRecord, StepName, Verdict } from '../core/run.js';
+import type { Runbook } from '../core/runbook-schema.js';
+import type { ResultData, StepResults, StoredResult } from '../core/step-results.js';
 import type { TimelineData, TimelineKind } from '../core/timeline.js';
-import type { Runbook } from './runbook-schema.js';
 
-export interface StepContext {
+export interface StepContext<N extends StepName = StepName> {
   incident: Incident;
   run: RunRecord;
   runbook: Runbook;
   cluster: Cluster;
   clock: Clock;
-  /** Aborted when the step's timeout passes or the runner stops. */
+  log: Logger;
+  /** Aborted when the step's timeout passes, the runner stops, or another process took the run. */
   signal: AbortSignal;
-  /** What an earlier step recorded; `{}` if it recorded nothing. */
-  resultOf(step: StepName): TimelineData;
+  /** What an earlier step recorded, possibly partial (a skipped step recorded nothing). */
+  resultOf<S extends StepName>(step: S): StoredResult<S>;
+  /** The whole result of an earlier step the checklist needs finished (detect before propose...). */
+  required<S extends StepName>(step: S): StepResults[S];
   /** This step's result as a previous, interrupted attempt left it; `{}` on a first attempt. */
-  previous: TimelineData;
-  /** Persists part of the result before the step acts, so an interrupted attempt can be re-checked. */
-  checkpoint(result: TimelineData): void;
+  previous: StoredResult<N>;
+  /**
+   * Persists part of the result (and timeline rows) before the step acts, fenced by this process's
+   * claim on the run, so an interrupted attempt can be re-checked. Throws when the claim was lost.
+   */
+  checkpoint(result: ResultData, events?: readonly StepEvent[]): void;
 }
 
 /** Extra timeline rows a step asks for beside its own (e.g. `patch.applied`). */
@@ -30,7 +37,7 @@ export interface StepEvent {
 
 interface OutcomeBase {
   message: string;
-  result?: TimelineData;
+  result?: ResultData;
   /** Facts for the step's own timeline row (the postmortem reads `oomKilledAt` there). */
   timeline?: TimelineData;
   findings?: Finding[];
@@ -43,12 +50,7 @@ export type StepOutcome =
   /** Ends the run here with a verdict; the step itself succeeded or failed. */
   | (OutcomeBase & { status: 'finished'; verdict: Verdict; stepStatus: 'succeeded' | 'failed' });
 
-export type Step = (context: StepContext) => Promise<StepOutcome>;
-
-/** Typed view of a JSON result this project wrote itself. */
-export function resultAs<T>(data: TimelineData): Partial<T> {
-  return data as Partial<T>;
-}
+export type Step<N extends StepName = StepName> = (context: StepContext<N>) => Promise<StepOutcome>;
 
 /** A step stopped by shutdown: the run stays open and the step runs again after a restart. */
 export class StepInterrupted extends Error {

@@ -3,7 +3,6 @@ import { mapAlert, type MapAlertOptions } from '../core/alerts/map-alert.js';
 import { isClusterError } from '../core/cluster-error.js';
 import { isOomCheckError } from '../core/errors.js';
 import type { AlertStore, StoredAlert } from '../core/ports.js';
-import { closesIncident } from '../core/run.js';
 import { startIncident } from '../runbook/start-incident.js';
 import type { TriggerDeps } from './trigger-deps.js';
 
@@ -110,12 +109,7 @@ export class AlertProcessor {
     const at = this.deps.clock.now().toISOString();
     this.deps.incidents.append({ incidentId, at, kind: 'alert.resolved', actor: ALERTMANAGER_ACTOR, data: details });
     done(`resolved in incident ${incidentId}`, incidentId);
-    const run = this.deps.runs.getRun(incidentId);
-    const incident = this.deps.incidents.getIncident(incidentId);
-    const quiet = this.deps.alerts.firingFingerprints(incidentId).length === 0;
-    if (quiet && incident?.status === 'open' && run?.status === 'finished' && run.verdict && closesIncident(run.verdict)) {
-      this.deps.incidents.closeIncident(incidentId, { at, verdict: run.verdict, actor: ALERTMANAGER_ACTOR, summary: 'its alerts resolved after the run ended' });
-    }
+    this.deps.lifecycle.closeIfDone(incidentId, { actor: ALERTMANAGER_ACTOR, summary: 'its alerts resolved after the run ended' });
     this.deps.onIncident(incidentId, false);
   }
 }

@@ -1,10 +1,12 @@
 import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../core/ports.js';
-import type { Runbook } from '../runbook/runbook-schema.js';
+import type { Runbook } from '../core/runbook-schema.js';
+import type { Lifecycle } from '../runbook/lifecycle.js';
 
 /** What an automatic trigger (alerts, the sweep) needs to open incidents and hand them on. */
 export interface TriggerDeps {
   incidents: IncidentStore;
   runs: RunStore;
+  lifecycle: Lifecycle;
   cluster: Cluster;
   clock: Clock;
   log: Logger;

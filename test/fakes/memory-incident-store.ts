@@ -1,3 +1,4 @@
+import type { Verdict } from '../../src/core/run.js';
 import { alreadyClosed, checkNewEvent, checkNewIncident, incidentNotFound } from '../../src/core/check-records.js';
 import { dedupeKeyFor, type Incident, type NewIncident } from '../../src/core/incident.js';
 import type { IncidentFilter, IncidentStore, OpenResult } from '../../src/core/ports.js';
@@ -76,7 +77,7 @@ export class MemoryIncidentStore implements IncidentStore {
     return incident && structuredClone(incident);
   }
 
-  closeIncident(id: number, close: { at: string; verdict: string; actor: string; summary?: string }): Incident {
+  closeIncident(id: number, close: { at: string; verdict: Verdict; actor: string; summary?: string }): Incident {
     checkNewEvent({ incidentId: id, at: close.at, kind: 'incident.closed', actor: close.actor });
     const incident = this.incidents.get(id);
     if (!incident) throw incidentNotFound(id);

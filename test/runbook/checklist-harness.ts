@@ -1,29 +1,22 @@
-import { oomKilledPod, podOf } from '../support/sim-pods.js';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
+import { systemClock } from '../../src/adapters/clock/system-clock.js';
 import { KubeCluster } from '../../src/adapters/k8s/kube-cluster.js';
-import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
-import { SqliteIncidentStore } from '../../src/adapters/sqlite/sqlite-incident-store.js';
-import { SqliteRunStore } from '../../src/adapters/sqlite/sqlite-run-store.js';
 import type { Pod } from '../../src/core/k8s-types.js';
-import { systemClock } from '../../src/core/ports.js';
+import type { Clock } from '../../src/core/ports.js';
 import type { RunUpdate } from '../../src/core/run.js';
-import { runbooksDir } from '../../src/paths.js';
-import { loadRunbook } from '../../src/runbook/load-runbook.js';
-import { Runner } from '../../src/runbook/runner.js';
-import type { Runbook } from '../../src/runbook/runbook-schema.js';
+import type { Runbook } from '../../src/core/runbook-schema.js';
 import { startIncident } from '../../src/runbook/start-incident.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
+import { wireChecklist, type WiredChecklist } from '../../src/wire-checklist.js';
+import { defaultRunbook } from '../support/default-runbook.js';
+import { oomKilledPod, podOf } from '../support/sim-pods.js';
 
 export const GiB = 1024 ** 3;
 
-export interface Harness {
+export interface Harness extends Omit<WiredChecklist, 'cluster'> {
   sim: Simulator;
   cluster: KubeCluster;
-  incidents: SqliteIncidentStore;
-  runs: SqliteRunStore;
-  runner: Runner;
   runbook: Runbook;
   updates: RunUpdate[];
   start(namespace: string, pod: string): ReturnType<typeof startIncident>;
@@ -35,37 +28,31 @@ export interface Harness {
 }
 
 /** The whole checklist over real HTTP: simulator, client-node adapter, SQLite in memory. */
-export async function startHarness(scenario: string, tweak: (runbook: Runbook) => void = () => {}): Promise<Harness> {
+export async function startHarness(scenario: string, tweak: (runbook: Runbook) => void = () => {}, options: { clock?: Clock } = {}): Promise<Harness> {
   const sim = await startSimulator({ scenario, timeScale: 0.001 });
   const kc = new KubeConfig();
   kc.loadFromOptions(sim.kubeconfig());
   const cluster = new KubeCluster(kc);
-  const { db } = openDatabase(':memory:');
-  const incidents = new SqliteIncidentStore(db);
-  const runs = new SqliteRunStore(db, incidents);
   const updates: RunUpdate[] = [];
-  const log = pino({ level: 'silent' });
-  const runner = new Runner({ incidents, runs, cluster, clock: systemClock, log, observers: [{ onUpdate: (update) => updates.push(update) }] });
-  const runbook = structuredClone(loadRunbook(join(runbooksDir, 'oom-initcontainer.yaml')));
-  runbook.steps.wait.timeoutSeconds = 20;
-  runbook.steps.health.timeoutSeconds = 5;
-  tweak(runbook);
+  const clock = options.clock ?? systemClock;
+  const checklist = wireChecklist({ dbPath: ':memory:', cluster, clock, log: pino({ level: 'silent' }), observers: [{ onUpdate: (update) => updates.push(update) }] });
+  const runbook = defaultRunbook((runbook) => {
+    runbook.steps.wait.timeoutSeconds = 20;
+    runbook.steps.health.timeoutSeconds = 5;
+    tweak(runbook);
+  });
   return {
+    ...checklist,
     sim,
     cluster,
-    incidents,
-    runs,
-    runner,
     runbook,
     updates,
     start: (namespace, pod) =>
-      startIncident({ incidents, runs, cluster, clock: systemClock }, { namespace, pod, trigger: 'cli', actor: 'cli:tester', runbook, maxLimitBytes: 4 * GiB, allowedNamespaces: [] }),
+      startIncident(checklist, { namespace, pod, trigger: 'cli', actor: 'cli:tester', runbook, maxLimitBytes: 4 * GiB, allowedNamespaces: [] }),
     podOf: (namespace, prefix, ready) => podOf(sim, namespace, prefix, ready),
     oomKilledPod: (namespace, prefix) => oomKilledPod(sim, namespace, prefix),
     close: async () => {
-      runner.stop();
-      await runner.idle();
-      incidents.close();
+      await checklist.close();
       await sim.close();
     },
   };

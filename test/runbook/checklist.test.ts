@@ -1,9 +1,7 @@
 import { isClusterError } from '../../src/core/cluster-error.js';
-import { systemClock } from '../../src/core/ports.js';
 import { incidentFacts } from '../../src/core/postmortem/incident-facts.js';
 import type { RunRecord } from '../../src/core/run.js';
-import { rollback } from '../../src/runbook/rollback.js';
-import { settleApproval, type ApprovalRequest } from '../../src/runbook/settle-approval.js';
+import type { ApprovalRequest } from '../../src/runbook/lifecycle.js';
 import { startHarness, type Harness } from './checklist-harness.js';
 
 type Workload = { spec: { template: { spec: { initContainers: Array<{ name: string; resources: { limits: { memory: string } } }> } } } };
@@ -28,7 +26,7 @@ describe('the checklist over the simulator', () => {
   }
 
   function approve(incidentId: number, request: Partial<ApprovalRequest> = {}) {
-    return settleApproval({ ...h, clock: systemClock }, incidentId, { actor: 'cli:alice', decision: 'approve', ...request });
+    return h.lifecycle.decide(incidentId, { actor: 'cli:alice', decision: 'approve', ...request });
   }
 
   function timelineKinds(incidentId: number): string[] {
@@ -95,10 +93,10 @@ describe('the checklist over the simulator', () => {
     expect(h.incidents.timeline(incidentId).find((e) => e.kind === 'decision')?.data).toMatchObject({ decision: 'edit-limit', limit: '80Mi', proposed: '128Mi' });
     expect(h.incidents.getIncident(incidentId)?.status).toBe('open');
 
-    expect(await rollback({ ...h, clock: systemClock }, incidentId, 'cli:alice')).toMatchObject({ outcome: 'rolled-back', limit: '64Mi' });
+    expect(await h.lifecycle.rollback(incidentId, 'cli:alice')).toMatchObject({ outcome: 'rolled-back', limit: '64Mi' });
     expect(initLimit(h, 'Deployment', 'shop', 'checkout', 'migrate')).toBe('64Mi');
     expect(h.incidents.getIncident(incidentId)).toMatchObject({ status: 'closed', verdict: 'rolled-back' });
-    expect(await rollback({ ...h, clock: systemClock }, incidentId, 'cli:bob')).toMatchObject({ outcome: 'already-rolled-back', actor: 'cli:alice' });
+    expect(await h.lifecycle.rollback(incidentId, 'cli:bob')).toMatchObject({ outcome: 'already-rolled-back', actor: 'cli:alice' });
   });
 
   test('health failing after the fix: verdict verification-failed, rollback offered', async () => {
@@ -111,7 +109,7 @@ describe('the checklist over the simulator', () => {
     expect(run).toMatchObject({ status: 'finished', verdict: 'verification-failed' });
     expect(stepStates(run)).toContain('wait:succeeded health:failed');
     expect(h.incidents.timeline(incidentId).find((e) => e.kind === 'step.failed' && e.step === 'health')?.data.message).toMatch(/did not answer 2xx within 1 s \(last: HTTP 500/);
-    expect(await rollback({ ...h, clock: systemClock }, incidentId, 'cli:alice')).toMatchObject({ outcome: 'rolled-back' });
+    expect(await h.lifecycle.rollback(incidentId, 'cli:alice')).toMatchObject({ outcome: 'rolled-back' });
   });
 
   test.each([

@@ -1,30 +1,22 @@
-import { join } from 'node:path';
 import pino from 'pino';
-import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
-import { SqliteIncidentStore } from '../../src/adapters/sqlite/sqlite-incident-store.js';
-import { SqliteRunStore } from '../../src/adapters/sqlite/sqlite-run-store.js';
+import { systemClock } from '../../src/adapters/clock/system-clock.js';
 import type { ExecResult } from '../../src/core/ports.js';
 import { STEP_NAMES } from '../../src/core/run.js';
-import { runbooksDir } from '../../src/paths.js';
-import { CHECKLIST_STEPS } from '../../src/runbook/checklist-steps.js';
-import { loadRunbook } from '../../src/runbook/load-runbook.js';
-import { Runner } from '../../src/runbook/runner.js';
-import type { Runbook } from '../../src/runbook/runbook-schema.js';
+import type { Runbook } from '../../src/core/runbook-schema.js';
+import { CHECKLIST_STEPS, type ChecklistSteps } from '../../src/runbook/checklist-steps.js';
 import type { Step } from '../../src/runbook/step-types.js';
+import { wireChecklist } from '../../src/wire-checklist.js';
+import { defaultRunbook } from '../support/default-runbook.js';
 import { rssBytes } from '../../src/runbook/steps/rss-peak-step.js';
 import { FakeCluster, oomKilledPod } from '../fakes/fake-cluster.js';
 import { newIncident, T0 } from '../store/incident-store-contract.js';
 
-function setUp(steps: Partial<typeof CHECKLIST_STEPS>, tweak: (runbook: Runbook) => void = () => {}) {
-  const { db } = openDatabase(':memory:');
-  const incidents = new SqliteIncidentStore(db);
-  const runs = new SqliteRunStore(db, incidents);
+function setUp(steps: Partial<ChecklistSteps>, tweak: (runbook: Runbook) => void = () => {}) {
   const cluster = new FakeCluster().add(oomKilledPod('shop', 'checkout-7d9f8-abcde', 'checkout'));
-  const runner = new Runner({ incidents, runs, cluster, clock: { now: () => new Date() }, log: pino({ level: 'silent' }), steps: { ...CHECKLIST_STEPS, ...steps } });
-  const runbook = structuredClone(loadRunbook(join(runbooksDir, 'oom-initcontainer.yaml')));
-  tweak(runbook);
+  const { incidents, runs, runner } = wireChecklist({ dbPath: ':memory:', cluster, clock: systemClock, log: pino({ level: 'silent' }), steps: { ...CHECKLIST_STEPS, ...steps } });
+  const runbook = defaultRunbook(tweak);
   const { incident } = incidents.openIncident(newIncident({ openedAt: new Date().toISOString() }));
-  runs.createRun(incident.id, { target: { cluster: 'fake', namespace: 'shop', pod: 'checkout-7d9f8-abcde' }, runbook: JSON.parse(JSON.stringify(runbook)), maxLimitBytes: 4 * 1024 ** 3 }, T0);
+  runs.createRun(incident.id, { target: { cluster: 'fake', namespace: 'shop', pod: 'checkout-7d9f8-abcde' }, runbook, maxLimitBytes: 4 * 1024 ** 3 }, T0);
   return { incidents, runs, runner, cluster, id: incident.id };
 }
 

@@ -95,7 +95,7 @@ export function describeIncidentStoreContract(name: string, makeStore: () => Inc
 
     test('closing twice or closing an unknown incident is refused with a code', () => {
       const { incident } = store.openIncident(newIncident());
-      const close = { at: T0, verdict: 'fixed', actor: 'oom-check' };
+      const close = { at: T0, verdict: 'fixed' as const, actor: 'oom-check' };
       store.closeIncident(incident.id, close);
       expect(codeOf(() => store.closeIncident(incident.id, close))).toBe(ErrorCode.IncidentInvalid);
       expect(codeOf(() => store.closeIncident(999, close))).toBe(ErrorCode.IncidentNotFound);

@@ -3,9 +3,10 @@ import { SqliteIncidentStore } from '../../src/adapters/sqlite/sqlite-incident-s
 import { SqliteRunStore } from '../../src/adapters/sqlite/sqlite-run-store.js';
 import { ErrorCode } from '../../src/core/errors.js';
 import { STEP_NAMES, type RunSpec } from '../../src/core/run.js';
+import { defaultRunbook } from '../support/default-runbook.js';
 import { newIncident, T0 } from './incident-store-contract.js';
 
-const spec: RunSpec = { target: { cluster: 'prod-eu', namespace: 'shop', pod: 'checkout-1' }, runbook: { name: 'oom-initcontainer' }, maxLimitBytes: 4 * 1024 ** 3 };
+const spec: RunSpec = { target: { cluster: 'prod-eu', namespace: 'shop', pod: 'checkout-1' }, runbook: defaultRunbook(), maxLimitBytes: 4 * 1024 ** 3 };
 
 describe('SqliteRunStore', () => {
   let incidents: SqliteIncidentStore;
@@ -38,13 +39,13 @@ describe('SqliteRunStore', () => {
     runs.createRun(incidentId, spec, T0);
     const run = runs.transition(incidentId, {
       at: '2026-11-27T10:00:05.000Z',
-      step: { name: 'approve', status: 'waiting-approval', attempts: 1, startedAt: T0, result: { proposed: '128Mi' } },
+      step: { name: 'approve', status: 'waiting-approval', attempts: 1, startedAt: T0, result: { proposedLimit: '128Mi' } },
       run: { status: 'waiting-approval' },
       events: [{ incidentId, at: '2026-11-27T10:00:05.000Z', kind: 'step.waiting', actor: 'oom-check', step: 'approve' }],
     });
     expect(run?.status).toBe('waiting-approval');
     expect(run?.updatedAt).toBe('2026-11-27T10:00:05.000Z');
-    expect(run?.steps.find((s) => s.step === 'approve')).toMatchObject({ status: 'waiting-approval', attempts: 1, startedAt: T0, result: { proposed: '128Mi' } });
+    expect(run?.steps.find((s) => s.step === 'approve')).toMatchObject({ status: 'waiting-approval', attempts: 1, startedAt: T0, result: { proposedLimit: '128Mi' } });
     expect(incidents.timeline(incidentId).map((e) => e.kind)).toEqual(['incident.opened', 'step.waiting']);
   });
 

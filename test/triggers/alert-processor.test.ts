@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import pino from 'pino';
-import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
-import { SqliteAlertStore } from '../../src/adapters/sqlite/sqlite-alert-store.js';
-import { SqliteIncidentStore } from '../../src/adapters/sqlite/sqlite-incident-store.js';
-import { SqliteRunStore } from '../../src/adapters/sqlite/sqlite-run-store.js';
+import type { SqliteAlertStore } from '../../src/adapters/sqlite/sqlite-alert-store.js';
+import type { SqliteIncidentStore } from '../../src/adapters/sqlite/sqlite-incident-store.js';
+import type { SqliteRunStore } from '../../src/adapters/sqlite/sqlite-run-store.js';
 import { DEFAULT_ALERT_LABELS } from '../../src/core/alerts/map-alert.js';
 import { parseWebhook, type WebhookPayload } from '../../src/core/alerts/parse-webhook.js';
-import { systemClock } from '../../src/core/ports.js';
+import { systemClock } from '../../src/adapters/clock/system-clock.js';
 import { runbooksDir } from '../../src/paths.js';
 import { loadRunbook } from '../../src/runbook/load-runbook.js';
+import { wireChecklist } from '../../src/wire-checklist.js';
 import { AlertProcessor } from '../../src/triggers/alert-processor.js';
 import { FakeCluster, oomKilledPod } from '../fakes/fake-cluster.js';
 import { loadFixture, type PayloadFixture } from '../support/alertmanager/load-fixture.js';
@@ -34,18 +34,11 @@ describe('AlertProcessor on real Alertmanager payloads', () => {
       oomKilledPod('shop', 'checkout-7d9f8b6c5-x2k4q', 'checkout', 'checkout'),
       ...['h7x2m', 'k9p4z', 't3n8q'].map((suffix) => oomKilledPod('shop', `web-5f6d7c8b9-${suffix}`, 'web', 'web')),
     );
-    db = openDatabase(':memory:').db;
-    incidents = new SqliteIncidentStore(db);
-    runs = new SqliteRunStore(db, incidents);
-    alerts = new SqliteAlertStore(db);
+    const checklist = wireChecklist({ dbPath: ':memory:', cluster, clock: systemClock, log: pino({ level: 'silent' }) });
+    ({ db, incidents, runs, alerts } = checklist);
     notified = [];
     processor = new AlertProcessor({
-      alerts,
-      incidents,
-      runs,
-      cluster,
-      clock: systemClock,
-      log: pino({ level: 'silent' }),
+      ...checklist,
       runbook: loadRunbook(join(runbooksDir, 'oom-initcontainer.yaml')),
       maxLimitBytes: 4 * 1024 ** 3,
       mapping: { alertNames: ['KubeInitContainerOOMKilled', 'KubeContainerOOMKilled'], labels: DEFAULT_ALERT_LABELS, allowedNamespaces: [] },

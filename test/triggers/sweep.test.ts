@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { systemClock } from '../../src/core/ports.js';
+import { systemClock } from '../../src/adapters/clock/system-clock.js';
 import { sweep } from '../../src/triggers/sweep.js';
 import { pollUntil } from '../sim/helpers/poll.js';
 import { GiB, startHarness, type Harness } from '../runbook/checklist-harness.js';

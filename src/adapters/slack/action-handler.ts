@@ -2,8 +2,7 @@ import { parseQuantity } from '../../core/quantity.js';
 import { checkEditedLimit } from '../../core/rules/check-edited-limit.js';
 import { formatQuantity } from '../../core/quantity.js';
 import type { TimelineData, TimelineKind } from '../../core/timeline.js';
-import { rollback } from '../../runbook/rollback.js';
-import { settleApproval, type ApprovalRequest } from '../../runbook/settle-approval.js';
+import type { ApprovalRequest } from '../../runbook/lifecycle.js';
 import { ACTIONS } from './card-blocks.js';
 import { exportPostmortem } from './command-handler.js';
 import { utcTime, who } from './mrkdwn.js';
@@ -42,7 +41,7 @@ async function tell(context: SlackContext, incidentId: number, userId: string, t
 
 /** Settles the gate and, when approved, continues the run; answers the clicker when it was already decided. */
 export async function decide(context: SlackContext, incidentId: number, userId: string, request: Omit<ApprovalRequest, 'actor'>): Promise<string | null> {
-  const answer = settleApproval(context, incidentId, { ...request, actor: slackActor(userId) });
+  const answer = context.lifecycle.decide(incidentId, { ...request, actor: slackActor(userId) });
   switch (answer.outcome) {
     case 'settled':
       void context.messenger.refreshCard(incidentId);
@@ -109,7 +108,7 @@ export async function handleAction(context: SlackContext, request: ActionRequest
       await context.client.views.open({ trigger_id: request.triggerId, view: editLimitModal(context, incidentId) });
       return;
     case ACTIONS.rollback: {
-      const result = await rollback(context, incidentId, slackActor(userId));
+      const result = await context.lifecycle.rollback(incidentId, slackActor(userId));
       if (result.outcome !== 'rolled-back') {
         record(context, incidentId, userId, 'note', { text: `clicked Roll back: ${result.outcome === 'already-rolled-back' ? `already rolled back by ${result.actor}` : result.message}` });
         await tell(context, incidentId, userId, result.outcome === 'already-rolled-back' ? `Already rolled back by ${who(result.actor)} at ${utcTime(result.at)}.` : `No rollback: ${result.message}.`);

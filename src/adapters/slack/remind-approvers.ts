@@ -8,13 +8,12 @@ export function mention(id: string): string {
 
 /**
  * Re-notifies approvers in the card's thread when an approval has waited longer than
- * `remindAfterMs`, at most once per that interval; also lets the runner expire approvals that
- * waited past the runbook's timeout. Returns the incidents reminded.
+ * `remindAfterMs`, at most once per that interval. (Expiry is the lifecycle's own schedule.)
+ * Returns the incidents reminded.
  */
 export async function remindApprovers(context: SlackContext, approverIds: readonly string[], remindAfterMs: number): Promise<number[]> {
   const reminded: number[] = [];
-  for (const waiting of context.runs.listUnfinishedRuns().filter((run) => run.status === 'waiting-approval')) {
-    const run = await context.runner.advance(waiting.incidentId);
+  for (const run of context.runs.listUnfinishedRuns().filter((waiting) => waiting.status === 'waiting-approval')) {
     const since = run.steps.find((step) => step.step === 'approve' && step.status === 'waiting-approval')?.startedAt;
     if (!since) continue;
     const now = context.clock.now().getTime();

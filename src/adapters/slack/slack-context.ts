@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../../core/ports.js';
-import type { Runbook } from '../../runbook/runbook-schema.js';
+import type { Runbook } from '../../core/runbook-schema.js';
+import type { Lifecycle } from '../../runbook/lifecycle.js';
 import type { Runner } from '../../runbook/runner.js';
 import type { Approvers } from './approvers.js';
 import type { IncidentMessenger } from './incident-messenger.js';
@@ -11,6 +12,7 @@ export interface SlackContext {
   runs: RunStore;
   cluster: Cluster;
   runner: Runner;
+  lifecycle: Lifecycle;
   clock: Clock;
   log: Logger;
   client: webApi.WebClient;

@@ -1,7 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { alreadyClosed, checkNewEvent, checkNewIncident, incidentNotFound } from '../../core/check-records.js';
 import { dedupeKeyFor, type Incident, type NewIncident } from '../../core/incident.js';
+import { ErrorCode, OomCheckError } from '../../core/errors.js';
 import type { IncidentFilter, IncidentStore, OpenResult } from '../../core/ports.js';
+import { isVerdict, type Verdict } from '../../core/run.js';
 import type { NewTimelineEvent, TimelineData, TimelineEvent, TimelineKind } from '../../core/timeline.js';
 
 interface IncidentRow {
@@ -33,6 +35,9 @@ interface EventRow {
 }
 
 function toIncident(row: IncidentRow): Incident {
+  if (row.verdict !== null && !isVerdict(row.verdict)) {
+    throw new OomCheckError(ErrorCode.RunStateInvalid, `incident ${row.id}: unknown verdict "${row.verdict}" in the database`);
+  }
   return {
     id: row.id,
     dedupeKey: row.dedupe_key,
@@ -152,7 +157,7 @@ export class SqliteIncidentStore implements IncidentStore {
     return row && toIncident(row);
   }
 
-  closeIncident(id: number, close: { at: string; verdict: string; actor: string; summary?: string }): Incident {
+  closeIncident(id: number, close: { at: string; verdict: Verdict; actor: string; summary?: string }): Incident {
     checkNewEvent({ incidentId: id, at: close.at, kind: 'incident.closed', actor: close.actor });
     return this.db.transaction((): Incident => {
       const row = this.sql.close.get(close.at, close.verdict, id) as IncidentRow | undefined;

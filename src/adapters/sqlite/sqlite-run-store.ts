@@ -1,8 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { ErrorCode, OomCheckError } from '../../core/errors.js';
-import type { RunStore, RunTransition } from '../../core/ports.js';
-import { STEP_NAMES, type RunRecord, type RunSpec, type RunTarget, type StepRecord } from '../../core/run.js';
-import type { TimelineData } from '../../core/timeline.js';
+import type { ClaimAnswer, RunStore, RunTransition } from '../../core/ports.js';
+import { isVerdict, STEP_NAMES, type RunClaim, type RunRecord, type RunSpec, type RunTarget, type StepName, type StepRecord } from '../../core/run.js';
+import { parseRunSpec } from '../../core/run-spec.js';
+import { parseStoredResult } from '../../core/step-results.js';
 import type { SqliteIncidentStore } from './sqlite-incident-store.js';
 
 interface RunRow {
@@ -15,7 +16,7 @@ interface RunRow {
 }
 
 interface StepRow {
-  step: StepRecord['step'];
+  step: StepName;
   status: StepRecord['status'];
   attempts: number;
   started_at: string | null;
@@ -44,7 +45,20 @@ function prepareStatements(db: Database) {
       WHERE incident_id = @incidentId AND step = @step`),
     updateRun: db.prepare(`UPDATE runs SET status = coalesce(@status, status), verdict = coalesce(@verdict, verdict),
         updated_at = @at WHERE incident_id = @incidentId`),
+    setContainer: db.prepare('UPDATE incidents SET container = ? WHERE id = ? AND container IS NULL'),
+    getClaim: db.prepare('SELECT owner, until FROM run_claims WHERE incident_id = ?'),
+    putClaim: db.prepare(`INSERT INTO run_claims (incident_id, owner, claimed_at, until) VALUES (?, ?, ?, ?)
+      ON CONFLICT (incident_id) DO UPDATE SET owner = excluded.owner, claimed_at = excluded.claimed_at, until = excluded.until`),
+    release: db.prepare('DELETE FROM run_claims WHERE incident_id = ? AND owner = ?'),
   };
+}
+
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OomCheckError(ErrorCode.RunStateInvalid, `${where}: stored JSON does not parse (${(error as Error).message})`);
+  }
 }
 
 /** RunStore on the same database as the incidents, so a step change and its timeline rows commit together. */
@@ -77,29 +91,41 @@ export class SqliteRunStore implements RunStore {
     return this.getRun(incidentId)!;
   }
 
+  /** The run as stored, parsed with the schemas that wrote it: corrupt state is an error that names it. */
   getRun(incidentId: number): RunRecord | undefined {
     const row = this.sql.getRun.get(incidentId) as RunRow | undefined;
     if (!row) return undefined;
-    const steps = (this.sql.getSteps.all(incidentId) as StepRow[]).map(
-      (step): StepRecord => ({
-        step: step.step,
-        status: step.status,
-        attempts: step.attempts,
-        startedAt: step.started_at,
-        finishedAt: step.finished_at,
-        result: JSON.parse(step.result) as TimelineData,
-        error: step.error,
-      }),
-    );
+    const where = `run of incident ${incidentId}`;
+    const steps = (this.sql.getSteps.all(incidentId) as StepRow[]).map((step) => this.toStep(step, where));
+    if (row.verdict !== null && !isVerdict(row.verdict)) throw new OomCheckError(ErrorCode.RunStateInvalid, `${where}: unknown verdict "${row.verdict}"`);
+    const claim = this.sql.getClaim.get(incidentId) as RunClaim | undefined;
     return {
       incidentId: row.incident_id,
-      spec: JSON.parse(row.spec) as RunSpec,
+      spec: parseRunSpec(parseJson(row.spec, where), where),
       status: row.status,
       verdict: row.verdict,
       startedAt: row.started_at,
       updatedAt: row.updated_at,
+      claim: claim ? { owner: claim.owner, until: claim.until } : null,
       steps,
     };
+  }
+
+  private toStep(row: StepRow, where: string): StepRecord {
+    if (!(STEP_NAMES as readonly string[]).includes(row.step)) throw new OomCheckError(ErrorCode.RunStateInvalid, `${where}: unknown step "${row.step}"`);
+    const base = { status: row.status, attempts: row.attempts, startedAt: row.started_at, finishedAt: row.finished_at, error: row.error };
+    const result = <N extends StepName>(step: N) => parseStoredResult(step, parseJson(row.result, where), where);
+    // One arm per step keeps each record's result typed by its own step.
+    switch (row.step) {
+      case 'detect': return { ...base, step: row.step, result: result(row.step) };
+      case 'image-info': return { ...base, step: row.step, result: result(row.step) };
+      case 'rss-peak': return { ...base, step: row.step, result: result(row.step) };
+      case 'propose': return { ...base, step: row.step, result: result(row.step) };
+      case 'approve': return { ...base, step: row.step, result: result(row.step) };
+      case 'apply': return { ...base, step: row.step, result: result(row.step) };
+      case 'wait': return { ...base, step: row.step, result: result(row.step) };
+      case 'health': return { ...base, step: row.step, result: result(row.step) };
+    }
   }
 
   listUnfinishedRuns(): RunRecord[] {
@@ -114,6 +140,7 @@ export class SqliteRunStore implements RunStore {
   transition(incidentId: number, change: RunTransition): RunRecord | null {
     const applied = this.db.transaction((): boolean => {
       const { step } = change;
+      if (change.owner !== undefined && (this.sql.getClaim.get(incidentId) as RunClaim | undefined)?.owner !== change.owner) return false;
       if (step) {
         const current = this.sql.stepStatus.get(incidentId, step.name) as { status: string } | undefined;
         if (!current) throw new OomCheckError(ErrorCode.IncidentNotFound, `incident ${incidentId} has no checklist run`);
@@ -134,8 +161,27 @@ export class SqliteRunStore implements RunStore {
       }
       this.sql.updateRun.run({ incidentId, status: change.run?.status ?? null, verdict: change.run?.verdict ?? null, at: change.at });
       if (change.events && change.events.length > 0) this.incidents.appendMany(change.events);
+      if (change.container !== undefined) this.sql.setContainer.run(change.container, incidentId);
       return true;
     }).immediate();
     return applied ? this.getRun(incidentId)! : null;
+  }
+
+  claim(incidentId: number, claim: RunClaim, at: string, options: { replacing?: string } = {}): ClaimAnswer {
+    const holder = this.db.transaction((): RunClaim | null => {
+      const current = this.sql.getClaim.get(incidentId) as RunClaim | undefined;
+      const free = !current || current.owner === claim.owner || current.owner === options.replacing || current.until <= at;
+      if (current && !free) return { owner: current.owner, until: current.until };
+      this.sql.putClaim.run(incidentId, claim.owner, at, claim.until);
+      return null;
+    }).immediate();
+    if (holder) return { ok: false, holder };
+    const run = this.getRun(incidentId);
+    if (!run) throw new OomCheckError(ErrorCode.IncidentNotFound, `incident ${incidentId} has no checklist run`);
+    return { ok: true, run };
+  }
+
+  release(incidentId: number, owner: string): void {
+    this.sql.release.run(incidentId, owner);
   }
 }

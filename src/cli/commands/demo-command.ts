@@ -3,13 +3,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
-import { systemClock } from '../../core/ports.js';
+import { systemClock } from '../../adapters/clock/system-clock.js';
 import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
 import { describeEvent } from '../../core/postmortem/describe-event.js';
 import { relativeTime } from '../../core/postmortem/markdown-text.js';
 import { loadConfig } from '../../config.js';
 import { loadRunbook } from '../../runbook/load-runbook.js';
-import { settleApproval } from '../../runbook/settle-approval.js';
 import { startIncident } from '../../runbook/start-incident.js';
 import { startSimulator } from '../../sim/start-simulator.js';
 import { wireChecklist } from '../../wire-checklist.js';
@@ -76,7 +75,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<ExitCode> 
     let run = await checklist.runner.advance(incidentId);
     if (run.status === 'waiting-approval') {
       writeLine(io.stdout, `                   (the demo approves as ${DEMO_ACTOR})`);
-      settleApproval({ ...checklist, clock: systemClock }, incidentId, { actor: DEMO_ACTOR, decision: 'approve', reason: 'approved by the demo' });
+      checklist.lifecycle.decide(incidentId, { actor: DEMO_ACTOR, decision: 'approve', reason: 'approved by the demo' });
       run = await checklist.runner.advance(incidentId);
     }
     const incident = checklist.incidents.getIncident(incidentId)!;

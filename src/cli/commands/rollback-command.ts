@@ -1,9 +1,8 @@
 import { KubeCluster } from '../../adapters/k8s/kube-cluster.js';
 import { userInfo } from 'node:os';
-import { systemClock } from '../../core/ports.js';
+import { systemClock } from '../../adapters/clock/system-clock.js';
 import { loadKubeConfig } from '../../adapters/k8s/load-kube-config.js';
 import { loadConfig } from '../../config.js';
-import { rollback } from '../../runbook/rollback.js';
 import { wireChecklist } from '../../wire-checklist.js';
 import { openPrompt } from '../ask.js';
 import { writeLine, type CliIo } from '../cli-io.js';
@@ -32,7 +31,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<ExitCo
   const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
   const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster: new KubeCluster(kubeConfig), clock: systemClock, log: createLogger(config.log.level) });
   try {
-    const result = await rollback({ ...checklist, clock: systemClock }, Number(idText), `cli:${userInfo().username}`);
+    const result = await checklist.lifecycle.rollback(Number(idText), `cli:${userInfo().username}`);
     if (result.outcome === 'rolled-back') {
       writeLine(io.stdout, `rolled back ${result.workload}: limits.memory ${result.limit ?? '(none)'}; incident ${idText} closed`);
       return ExitCode.Ok;

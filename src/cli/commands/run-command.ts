@@ -1,13 +1,11 @@
 import { KubeCluster } from '../../adapters/k8s/kube-cluster.js';
 import { userInfo } from 'node:os';
 import { isClusterError } from '../../core/cluster-error.js';
-import { systemClock } from '../../core/ports.js';
+import { systemClock } from '../../adapters/clock/system-clock.js';
 import type { RunRecord } from '../../core/run.js';
 import { loadKubeConfig } from '../../adapters/k8s/load-kube-config.js';
 import { loadConfig } from '../../config.js';
 import { loadRunbook } from '../../runbook/load-runbook.js';
-import { rollback } from '../../runbook/rollback.js';
-import { settleApproval } from '../../runbook/settle-approval.js';
 import { startIncident } from '../../runbook/start-incident.js';
 import { wireChecklist, type WiredChecklist } from '../../wire-checklist.js';
 import { openPrompt, type Prompt } from '../ask.js';
@@ -28,7 +26,7 @@ async function approveAtTerminal(checklist: WiredChecklist, io: CliIo, prompt: P
       : /^n(o)?$/i.test(answer)
         ? { actor, decision: 'reject' as const }
         : { actor, decision: 'approve' as const, limit: answer };
-    const settled = settleApproval({ ...checklist, clock: systemClock }, incidentId, request);
+    const settled = checklist.lifecycle.decide(incidentId, request);
     if (settled.outcome !== 'invalid-limit') return true;
     writeLine(io.stdout, `  ${settled.message}`);
   }
@@ -40,7 +38,7 @@ async function offerRollback(checklist: WiredChecklist, io: CliIo, prompt: Promp
     writeLine(io.stdout, `The patch stays; roll it back with: oom-check rollback ${run.incidentId}`);
     return;
   }
-  const result = await rollback({ ...checklist, clock: systemClock }, run.incidentId, actor);
+  const result = await checklist.lifecycle.rollback(run.incidentId, actor);
   writeLine(io.stdout, result.outcome === 'rolled-back' ? `rolled back ${result.workload} to ${result.limit ?? 'no limit'}` : `no rollback: ${'message' in result ? result.message : result.outcome}`);
 }
 
@@ -88,7 +86,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     if (run.status === 'waiting-approval') {
       const question = checklist.incidents.timeline(run.incidentId).findLast((event) => event.kind === 'step.waiting')?.data.message;
       const settled = values.yes
-        ? settleApproval({ ...checklist, clock: systemClock }, run.incidentId, { actor, decision: 'approve', reason: 'approved with --yes' }).outcome !== 'not-waiting'
+        ? checklist.lifecycle.decide(run.incidentId, { actor, decision: 'approve', reason: 'approved with --yes' }).outcome !== 'not-waiting'
         : await approveAtTerminal(checklist, io, prompt, run.incidentId, actor, `Approve? ${String(question ?? '')}`);
       if (!settled) {
         writeLine(io.stdout, `incident ${run.incidentId} is waiting for approval: approve it in Slack, or run again with --yes`);

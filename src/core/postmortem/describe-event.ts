@@ -41,6 +41,8 @@ function headline(event: TimelineEvent): string {
       return `Finding: ${textField(data, 'title') ?? 'untitled'}`;
     case 'decision':
       return `Decision: ${textField(data, 'decision') ?? 'unknown'}`;
+    case 'patch.intent':
+      return `${data.rollback === true ? 'About to roll back' : 'About to patch'} ${textField(data, 'workload') ?? 'the workload'}`;
     case 'patch.applied':
       return `Patch applied to ${textField(data, 'workload') ?? 'the workload'}`;
     case 'patch.rolled-back':

@@ -1,4 +1,6 @@
 import type { ContainerStatus, Pod } from '../k8s-types.js';
+import { parseQuantity } from '../quantity.js';
+import { bytesOrNull } from './bytes-or-null.js';
 import type { ContainerKind } from './containers-field.js';
 import { describePodProgress } from './describe-pod-progress.js';
 import { findSpecContainer } from './find-spec-container.js';
@@ -11,6 +13,8 @@ export interface WatchedContainer {
 export type RolloutState =
   | { state: 'initialized'; pod: string }
   | { state: 'oom-killed'; pod: string; detail: string }
+  /** A new pod was killed, but it never had the approved limit: the patch is not what ran. */
+  | { state: 'unpatched'; pod: string; limit: string | null; detail: string }
   | { state: 'pending'; detail: string };
 
 const MAX_PODS_DESCRIBED = 3;
@@ -20,27 +24,32 @@ function watchedStatus(pod: Pod, container: WatchedContainer): ContainerStatus |
   return statuses?.find((s) => s.name === container.name);
 }
 
-function oomDetail(pod: Pod, container: WatchedContainer): string | null {
+function oomKill(pod: Pod, container: WatchedContainer, approvedLimit: string): RolloutState | null {
   const status = watchedStatus(pod, container);
   const terminated = [status?.state?.terminated, status?.lastState?.terminated].find((t) => t?.reason === 'OOMKilled');
   if (!status || !terminated) return null;
-  const limit = findSpecContainer(pod.spec, container.kind, container.name)?.resources?.limits?.memory;
+  const limit = findSpecContainer(pod.spec, container.kind, container.name)?.resources?.limits?.memory ?? null;
   const at = terminated.finishedAt ? ` at ${terminated.finishedAt}` : '';
-  const under = limit ? ` under the new ${limit} limit` : '';
-  return `pod ${pod.metadata.name}: ${container.kind} container \`${container.name}\` was OOMKilled again (exit ${terminated.exitCode})${at}${under}`;
+  const killed = `pod ${pod.metadata.name}: ${container.kind} container \`${container.name}\` was OOMKilled again (exit ${terminated.exitCode})${at}`;
+  const approvedBytes = parseQuantity(approvedLimit);
+  if (bytesOrNull(limit) !== approvedBytes) {
+    return { state: 'unpatched', pod: pod.metadata.name, limit, detail: `${killed} with limits.memory ${limit ?? '(none)'}, not the approved ${approvedLimit}` };
+  }
+  return { state: 'oom-killed', pod: pod.metadata.name, detail: `${killed} under the new ${approvedLimit} limit` };
 }
 
 /**
  * One look at the rollout for the wait step. Only pods created after the patch count: old pods
- * still carry the kill being fixed. A new OOM kill ends the wait at once instead of at its timeout.
+ * still carry the kill being fixed. A new OOM kill ends the wait at once instead of at its timeout;
+ * a new pod killed without the approved limit says the patch is not what ran, not that it was too low.
  */
-export function evaluateRollout(pods: Pod[], previousPodUids: readonly string[], container: WatchedContainer): RolloutState {
+export function evaluateRollout(pods: Pod[], previousPodUids: readonly string[], container: WatchedContainer, approvedLimit: string): RolloutState {
   const previous = new Set(previousPodUids);
   // a pod without a uid cannot be told apart from the old ones, so it is not counted as new
   const fresh = pods.filter((p) => p.metadata.uid !== undefined && !previous.has(p.metadata.uid) && p.metadata.deletionTimestamp === undefined);
   for (const pod of fresh) {
-    const detail = oomDetail(pod, container);
-    if (detail) return { state: 'oom-killed', pod: pod.metadata.name, detail };
+    const killed = oomKill(pod, container, approvedLimit);
+    if (killed) return killed;
   }
   const ready = fresh.find((p) => p.status?.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True'));
   if (ready) return { state: 'initialized', pod: ready.metadata.name };

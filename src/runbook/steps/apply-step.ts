@@ -1,19 +1,10 @@
 import { ClusterError } from '../../core/cluster-error.js';
+import { ErrorCode, OomCheckError } from '../../core/errors.js';
 import type { WorkloadRef } from '../../core/incident.js';
 import type { Workload } from '../../core/k8s-types.js';
 import { buildLimitPatch, hasMemoryLimit, memoryOf } from '../../core/rules/build-patch.js';
-import { resultAs, type Step, type StepContext } from '../step-types.js';
-import type { ApprovalResult } from './approve-step.js';
-import type { DetectResult } from './detect-step.js';
-
-export interface ApplyResult {
-  before: { limit: string | null; request: string | null };
-  limit: string;
-  selector: string;
-  /** Pods that existed before the patch: the wait step only looks at pods that are not among them. */
-  podUids: string[];
-  alreadyApplied: boolean;
-}
+import type { ApplyResult } from '../../core/step-results.js';
+import type { Step, StepContext, StepEvent } from '../step-types.js';
 
 export function selectorOf(workload: Workload): string {
   return Object.entries(workload.spec.selector.matchLabels ?? {})
@@ -21,7 +12,7 @@ export function selectorOf(workload: Workload): string {
     .join(',');
 }
 
-async function podUids(context: StepContext, selector: string): Promise<string[]> {
+async function podUids(context: StepContext<'apply'>, selector: string): Promise<string[]> {
   const pods = await context.cluster.listPods(context.run.spec.target.namespace, selector);
   return pods.map((pod) => pod.metadata.uid ?? '').filter(Boolean);
 }
@@ -31,7 +22,7 @@ async function podUids(context: StepContext, selector: string): Promise<string[]
  * patched template alone leaves the OOM-looping pod in place (kubernetes/kubernetes#67250).
  * Deleting the old, unready pods lets the controller recreate them from the new template.
  */
-async function releaseStuckPods(context: StepContext, workload: Workload, selector: string, oldUids: readonly string[]): Promise<string[]> {
+async function releaseStuckPods(context: StepContext<'apply'>, workload: Workload, selector: string, oldUids: readonly string[]): Promise<string[]> {
   const { spec } = workload;
   const ordered = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
   const rolling = (spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
@@ -45,18 +36,21 @@ async function releaseStuckPods(context: StepContext, workload: Workload, select
 }
 
 /**
- * Dry-runs then applies the approved limit. Before acting it records the old values and the
- * current pods; an interrupted attempt finds the limit already set and does not patch again.
+ * Dry-runs then applies the approved limit. Intent before effect: the old values, the new limit and
+ * the current pods are recorded (with a `patch.intent` row) before the first request that writes.
+ * A resumed attempt that finds the limit in place after its own intent knows the patch is its own
+ * (the server applied it, the process died before recording it) and records it as applied, so
+ * rollback works; a limit found in place without an intent was set by someone else.
  */
-export const applyStep: Step = async (context) => {
-  const { cluster, incident, run, runbook, resultOf, previous, checkpoint } = context;
-  const detect = resultAs<DetectResult>(resultOf('detect'));
-  const approval = resultAs<ApprovalResult>(resultOf('approve'));
+export const applyStep: Step<'apply'> = async (context) => {
+  const { cluster, incident, run, runbook, required, previous, checkpoint } = context;
+  const detect = required('detect');
+  const approval = required('approve');
   const namespace = run.spec.target.namespace;
   const owner = incident.owner as WorkloadRef;
-  const kind = detect.containerKind ?? 'init';
-  const container = detect.container ?? '';
-  const limit = approval.limit ?? '';
+  const { containerKind: kind, container } = detect;
+  const limit = approval.limit;
+  if (approval.decision !== 'approve' || !limit) throw new OomCheckError(ErrorCode.RunStateInvalid, `incident ${incident.id}: apply reached without an approved limit`);
   const settings = runbook.steps.apply;
 
   const workload = await cluster.getWorkload(namespace, owner);
@@ -64,36 +58,32 @@ export const applyStep: Step = async (context) => {
   if (!current) {
     throw new ClusterError('Invalid', `${owner.kind} ${namespace}/${owner.name} has no ${kind === 'init' ? 'initContainer' : 'container'} ${container} in its pod template any more; re-run the checklist`);
   }
-  const recorded = resultAs<ApplyResult>(previous);
   const selector = selectorOf(workload);
-  const before = recorded.before ?? current;
+  const before = previous.before ?? current;
   const workloadName = `${owner.kind} ${namespace}/${owner.name}`;
-  const patchEvent = (alreadyApplied: boolean) => ({
-    kind: 'patch.applied' as const,
-    actor: approval.actor ?? 'oom-check',
-    data: {
-      workload: workloadName,
-      container,
-      before: { 'limits.memory': before.limit ?? '(none)' },
-      after: { 'limits.memory': limit },
-      dryRunFirst: settings.dryRunFirst,
-      alreadyApplied,
-    },
+  const diff = { workload: workloadName, container, before: { 'limits.memory': before.limit ?? '(none)' }, after: { 'limits.memory': limit } };
+  const patchEvent = (facts: { alreadyApplied: boolean; recovered?: boolean }): StepEvent => ({
+    kind: 'patch.applied',
+    actor: approval.actor,
+    data: { ...diff, dryRunFirst: settings.dryRunFirst, ...facts },
   });
 
   if (hasMemoryLimit(workload, kind, container, limit)) {
-    const result: ApplyResult = { before, limit, selector, podUids: recorded.podUids ?? [], alreadyApplied: true };
+    const ours = previous.intentAt !== undefined;
+    const result: ApplyResult = { before, limit, selector, podUids: previous.podUids ?? [], alreadyApplied: !ours, ...(ours ? { intentAt: previous.intentAt, recovered: true } : {}) };
     const released = await releaseStuckPods(context, workload, selector, result.podUids);
+    const how = ours ? 'its patch from an interrupted attempt is in place (recorded now)' : 'someone else set it: not patched again, nothing to roll back';
     return {
       status: 'succeeded',
-      message: `${workloadName} already has limits.memory ${limit}: not patched again${released.length > 0 ? `; deleted unready pods ${released.join(', ')}` : ''}`,
+      message: `${workloadName} already has limits.memory ${limit}: ${how}${released.length > 0 ? `; deleted unready pods ${released.join(', ')}` : ''}`,
       result: { ...result },
-      events: recorded.before ? [] : [patchEvent(true)],
+      events: [patchEvent(ours ? { alreadyApplied: false, recovered: true } : { alreadyApplied: true })],
     };
   }
 
-  const uids = recorded.podUids ?? (await podUids(context, selector));
-  checkpoint({ before, limit, selector, podUids: uids });
+  const uids = previous.podUids ?? (await podUids(context, selector));
+  const intentAt = context.clock.now().toISOString();
+  checkpoint({ before, limit, selector, podUids: uids, intentAt }, [{ kind: 'patch.intent', actor: approval.actor, data: diff }]);
   const patch = buildLimitPatch({ kind, container, limit });
   const options = { fieldManager: settings.fieldManager };
   if (settings.dryRunFirst) {
@@ -103,7 +93,7 @@ export const applyStep: Step = async (context) => {
     }
   }
   const patched = await cluster.patchWorkload(namespace, owner, patch, { ...options, dryRun: false });
-  const result: ApplyResult = { before, limit, selector, podUids: uids, alreadyApplied: false };
+  const result: ApplyResult = { before, limit, selector, podUids: uids, intentAt, alreadyApplied: false };
   const released = await releaseStuckPods(context, patched, selector, uids);
   return {
     status: 'succeeded',
@@ -111,6 +101,6 @@ export const applyStep: Step = async (context) => {
       `patched ${workloadName}: limits.memory ${before.limit ?? '(none)'} -> ${limit}${settings.dryRunFirst ? ' (server dry-run passed first)' : ''}` +
       (released.length > 0 ? `; deleted unready pods ${released.join(', ')} so the StatefulSet recreates them` : ''),
     result: { ...result },
-    events: [patchEvent(false)],
+    events: [patchEvent({ alreadyApplied: false })],
   };
 };

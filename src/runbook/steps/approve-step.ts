@@ -1,21 +1,14 @@
-import { resultAs, type Step, type StepOutcome } from '../step-types.js';
-import type { ProposeResult } from './propose-step.js';
-
-export interface ApprovalResult {
-  decision: 'approve' | 'reject';
-  actor: string;
-  limit: string;
-  at: string;
-}
+import type { ApprovalResult } from '../../core/step-results.js';
+import type { Step, StepOutcome } from '../step-types.js';
 
 /**
  * The gate: a durable waiting state that any front end settles (Runner.settleApproval). In auto
  * mode the runbook approves by itself, except for runs the sweep opened: a sweep never patches
  * without a person.
  */
-export const approveStep: Step = async ({ incident, runbook, resultOf, clock }): Promise<StepOutcome> => {
-  const proposed = resultAs<ProposeResult>(resultOf('propose'));
-  if (runbook.steps.approve.mode === 'auto' && incident.trigger !== 'sweep' && proposed.limit) {
+export const approveStep: Step<'approve'> = async ({ incident, runbook, required, clock }): Promise<StepOutcome> => {
+  const proposed = required('propose');
+  if (runbook.steps.approve.mode === 'auto' && incident.trigger !== 'sweep') {
     const approval: ApprovalResult = { decision: 'approve', actor: 'oom-check', limit: proposed.limit, at: clock.now().toISOString() };
     return {
       status: 'succeeded',
@@ -27,6 +20,6 @@ export const approveStep: Step = async ({ incident, runbook, resultOf, clock }):
   return {
     status: 'waiting-approval',
     message: `raise limits.memory ${proposed.previousLimit ?? '(none)'} -> ${proposed.limit} on ${proposed.workload}: waiting for an approver`,
-    result: { proposedLimit: proposed.limit ?? null },
+    result: { proposedLimit: proposed.limit },
   };
 };

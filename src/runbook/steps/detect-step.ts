@@ -1,22 +1,9 @@
 import { diagnoseOom } from '../../core/rules/diagnose-oom.js';
+import type { DetectResult } from '../../core/step-results.js';
 import type { Step } from '../step-types.js';
 
-export interface DetectResult {
-  container: string;
-  containerKind: 'init' | 'app';
-  limit: string | null;
-  limitBytes: number | null;
-  request: string | null;
-  restartCount: number;
-  oomKilledAt: string | null;
-  image: string | null;
-  podUid: string | null;
-  annotations: Record<string, string>;
-  events: string[];
-}
-
 /** Reads the pod and its events and confirms an OOM kill; anything else ends the run with a plain verdict. */
-export const detectStep: Step = async ({ cluster, run, runbook }) => {
+export const detectStep: Step<'detect'> = async ({ cluster, run, runbook }) => {
   const { namespace, pod: podName } = run.spec.target;
   const pod = await cluster.getPod(namespace, podName);
   const events = await cluster.podEvents(namespace, podName, runbook.steps.detect.recentEvents);

@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isClusterError } from '../../core/cluster-error.js';
 import { HEALTH_ANNOTATION } from '../../core/rules/endpoint-from-annotation.js';
-import { resultAs, verificationFailed, type Step } from '../step-types.js';
-import type { DetectResult } from './detect-step.js';
+import { verificationFailed, type Step } from '../step-types.js';
 import { endpointFor } from './endpoint-for.js';
 
 const RETRY_MS = 250;
@@ -16,12 +14,12 @@ export function statusMatches(status: number, expected: string): boolean {
  * The seed's `curl -sf .../healthz` on the new pod, through the pod proxy. The app container may
  * still be starting, so it retries until the timeout; the last answer is what a failure reports.
  */
-export const healthStep: Step = async ({ cluster, run, runbook, resultOf, clock, signal }) => {
+export const healthStep: Step<'health'> = async ({ cluster, run, runbook, required, resultOf, clock, signal }) => {
   const settings = runbook.steps.health;
   if (!settings.enabled) return { status: 'skipped', message: 'the health probe is disabled in the runbook' };
-  const detect = resultAs<DetectResult>(resultOf('detect'));
-  const pod = String(resultOf('wait').pod ?? run.spec.target.pod);
-  const endpoint = endpointFor(detect.annotations ?? {}, HEALTH_ANNOTATION, settings);
+  const detect = required('detect');
+  const pod = resultOf('wait').pod ?? run.spec.target.pod;
+  const endpoint = endpointFor(detect.annotations, HEALTH_ANNOTATION, settings);
   const where = `pod ${pod} ${endpoint.port}${endpoint.path}`;
   const deadline = clock.now().getTime() + settings.timeoutSeconds * 1000;
   let last = 'no answer';
@@ -39,7 +37,7 @@ export const healthStep: Step = async ({ cluster, run, runbook, resultOf, clock,
       if (!isClusterError(error)) throw error;
       last = error.message;
     }
-    await sleep(RETRY_MS, undefined, { signal });
+    await clock.sleep(RETRY_MS, signal);
   }
   const message = `${where} did not answer ${settings.expectStatus} within ${settings.timeoutSeconds} s (last: ${last})`;
   return verificationFailed('Health check failed', message, "Roll back the patch and look at the app container's logs");

@@ -4,9 +4,8 @@ import { adviseBuild } from '../../core/rules/advise-build.js';
 import { IMAGE_INFO_ANNOTATION } from '../../core/rules/endpoint-from-annotation.js';
 import { parseImageInfo } from '../../core/rules/parse-image-info.js';
 import { describeBytes } from '../../core/rules/describe-bytes.js';
-import { resultAs, type Step } from '../step-types.js';
+import type { Step } from '../step-types.js';
 import { endpointFor } from './endpoint-for.js';
-import type { DetectResult } from './detect-step.js';
 
 const MiB = 1024 ** 2;
 
@@ -14,11 +13,11 @@ const MiB = 1024 ** 2;
  * GETs the pod's image-info through the API server's pod proxy and turns it into build advice.
  * Unreachable or malformed: recorded as a finding, and the run goes on without it.
  */
-export const imageInfoStep: Step = async ({ cluster, run, runbook, resultOf }) => {
+export const imageInfoStep: Step<'image-info'> = async ({ cluster, run, runbook, required }) => {
   const settings = runbook.steps['image-info'];
   if (!settings.enabled) return { status: 'skipped', message: 'image-info is disabled in the runbook' };
-  const detect = resultAs<DetectResult>(resultOf('detect'));
-  const endpoint = endpointFor(detect.annotations ?? {}, IMAGE_INFO_ANNOTATION, settings);
+  const detect = required('detect');
+  const endpoint = endpointFor(detect.annotations, IMAGE_INFO_ANNOTATION, settings);
   const where = `${endpoint.port}${endpoint.path}`;
   const findings: Finding[] = endpoint.warning ? [endpoint.warning] : [];
   const unavailable = (problem: string) => ({

@@ -2,30 +2,23 @@ import type { Finding } from '../../core/finding.js';
 import { describeSubject } from '../../core/incident.js';
 import { PATCHABLE_KINDS } from '../../core/k8s-types.js';
 import { buildImageSwapPatch } from '../../core/rules/build-image-swap-patch.js';
+import { parseQuantity } from '../../core/quantity.js';
 import { planLimit } from '../../core/rules/plan-limit.js';
-import { resultAs, type Step } from '../step-types.js';
-import type { DetectResult } from './detect-step.js';
-
-export interface ProposeResult {
-  limit: string;
-  limitBytes: number;
-  previousLimit: string | null;
-  rationale: string;
-  workload: string;
-}
+import type { ProposeResult } from '../../core/step-results.js';
+import type { Step } from '../step-types.js';
 
 /** Plans the new memory limit for the owner workload's pod template; bare pods and other owners are reported, not patched. */
-export const proposeStep: Step = async ({ incident, run, runbook, resultOf }) => {
-  const detect = resultAs<DetectResult>(resultOf('detect'));
+export const proposeStep: Step<'propose'> = async ({ incident, run, runbook, required, resultOf }) => {
+  const detect = required('detect');
   const peak = resultOf('rss-peak').peakBytes;
   const settings = runbook.steps.propose;
   const plan = planLimit({
-    currentLimitBytes: detect.limitBytes ?? null,
+    currentLimitBytes: detect.limitBytes,
     peakBytes: typeof peak === 'number' ? peak : null,
     headroom: settings.headroom,
     fallbackFactor: settings.fallbackFactor,
     maxBytes: run.spec.maxLimitBytes,
-    roundToBytes: settings.roundTo,
+    roundToBytes: parseQuantity(settings.roundTo),
   });
   if (!plan.ok) {
     return { status: 'finished', verdict: 'no-plan', stepStatus: 'failed', message: plan.reason, findings: [{ title: 'No limit to propose', severity: 'critical', detail: plan.reason }] };
@@ -45,7 +38,7 @@ export const proposeStep: Step = async ({ incident, run, runbook, resultOf }) =>
       findings: [{ title: 'Nothing to patch', severity: 'warning', detail: message }],
     };
   }
-  const container = detect.container ?? '';
+  const { container } = detect;
   const findings: Finding[] = [
     {
       title: `Proposed: limits.memory ${detect.limit ?? 'none'} -> ${plan.limit}`,
@@ -65,6 +58,6 @@ export const proposeStep: Step = async ({ incident, run, runbook, resultOf }) =>
       });
     }
   }
-  const result: ProposeResult = { limit: plan.limit, limitBytes: plan.limitBytes, previousLimit: detect.limit ?? null, rationale: plan.rationale, workload: subject };
+  const result: ProposeResult = { limit: plan.limit, limitBytes: plan.limitBytes, previousLimit: detect.limit, rationale: plan.rationale, workload: subject };
   return { status: 'succeeded', message: `${detect.limit ?? 'no limit'} -> ${plan.limit}: ${plan.rationale}`, result: { ...result }, findings };
 };

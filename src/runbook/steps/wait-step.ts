@@ -1,23 +1,24 @@
+import type { WorkloadRef } from '../../core/incident.js';
+import { memoryOf } from '../../core/rules/build-patch.js';
 import { evaluateRollout, type RolloutState } from '../../core/rules/evaluate-rollout.js';
-import { resultAs, StepInterrupted, verificationFailed, type Step } from '../step-types.js';
-import type { ApplyResult } from './apply-step.js';
-import type { DetectResult } from './detect-step.js';
+import { StepInterrupted, verificationFailed, type Step } from '../step-types.js';
 
 /**
  * The seed's `kubectl wait --for=condition=Initialized`: watches the workload's new pods until
- * one is Initialized. A new OOM kill fails at once rather than at the timeout.
+ * one is Initialized. A new OOM kill fails at once rather than at the timeout. A cluster that
+ * stops answering is not a verdict: the watch fails as unreachable and the run stays resumable.
  */
-export const waitStep: Step = async ({ cluster, run, runbook, resultOf, signal }) => {
-  const detect = resultAs<DetectResult>(resultOf('detect'));
-  const apply = resultAs<ApplyResult>(resultOf('apply'));
+export const waitStep: Step<'wait'> = async ({ cluster, incident, run, runbook, required, signal }) => {
+  const detect = required('detect');
+  const apply = required('apply');
   const timeoutSeconds = runbook.steps.wait.timeoutSeconds;
-  const watched = { kind: detect.containerKind ?? 'init', name: detect.container ?? '' };
+  const watched = { kind: detect.containerKind, name: detect.container };
   let last: RolloutState = { state: 'pending', detail: 'no new pod yet' };
   const outcome = await cluster.watchPods(
     run.spec.target.namespace,
-    apply.selector ?? '',
+    apply.selector,
     (pods) => {
-      last = evaluateRollout(pods, apply.podUids ?? [], watched);
+      last = evaluateRollout(pods, apply.podUids, watched, apply.limit);
       return last.state !== 'pending';
     },
     { timeoutMs: timeoutSeconds * 1000, signal },
@@ -27,6 +28,16 @@ export const waitStep: Step = async ({ cluster, run, runbook, resultOf, signal }
   const state = last as RolloutState;
   if (outcome === 'done' && state.state === 'initialized') {
     return { status: 'succeeded', message: `new pod ${state.pod} is Initialized`, result: { pod: state.pod } };
+  }
+  if (state.state === 'unpatched') {
+    // Blame what ran, not the approved limit: read the workload again before saying anything.
+    const owner = incident.owner as WorkloadRef;
+    const now = memoryOf(await cluster.getWorkload(run.spec.target.namespace, owner), detect.containerKind, detect.container)?.limit ?? null;
+    const where = `${owner.kind} ${run.spec.target.namespace}/${owner.name}`;
+    const message = now === apply.limit
+      ? `${state.detail}: ${where} has ${apply.limit} again, but the pod did not run with it`
+      : `${state.detail}: ${where} no longer has the patch (its template says ${now ?? 'no limit'}); it was reverted by another writer (a GitOps sync?) or lost by the API server`;
+    return verificationFailed('The patch is not in place', message, `Run the checklist again on the workload to re-apply ${apply.limit}, and find who reverts it`);
   }
   const message =
     state.state === 'oom-killed'

@@ -4,6 +4,7 @@ import { renderThreadMessage } from '../../../src/adapters/slack/thread-message.
 import type { Incident } from '../../../src/core/incident.js';
 import { STEP_NAMES, type RunRecord, type StepRecord, type StepStatus } from '../../../src/core/run.js';
 import type { TimelineEvent } from '../../../src/core/timeline.js';
+import { defaultRunbook } from '../../support/default-runbook.js';
 
 const incident: Incident = {
   id: 7,
@@ -24,12 +25,14 @@ const incident: Incident = {
 function run(statuses: Partial<Record<(typeof STEP_NAMES)[number], StepStatus>>, extra: Partial<RunRecord> = {}): RunRecord {
   return {
     incidentId: 7,
-    spec: { target: { cluster: 'prod', namespace: 'shop', pod: 'checkout-1' }, runbook: {}, maxLimitBytes: 1 },
+    spec: { target: { cluster: 'prod', namespace: 'shop', pod: 'checkout-1' }, runbook: defaultRunbook(), maxLimitBytes: 1 },
     status: 'active',
     verdict: null,
     startedAt: incident.openedAt,
     updatedAt: incident.openedAt,
-    steps: STEP_NAMES.map((step): StepRecord => ({
+    claim: null,
+    // Each record carries its own step's (partial) result; the map cannot say which step is which.
+    steps: STEP_NAMES.map((step) => ({
       step,
       status: statuses[step] ?? 'pending',
       attempts: 1,
@@ -37,7 +40,7 @@ function run(statuses: Partial<Record<(typeof STEP_NAMES)[number], StepStatus>>,
       finishedAt: null,
       result: step === 'propose' ? { limit: '128Mi', previousLimit: '64Mi', rationale: 'no memory evidence: current limit 64Mi x 2 = 128Mi' } : step === 'detect' ? { container: 'migrate' } : {},
       error: null,
-    })),
+    }) as StepRecord),
     ...extra,
   };
 }

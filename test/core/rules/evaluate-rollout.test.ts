@@ -47,22 +47,34 @@ describe('evaluateRollout', () => {
       },
     ],
     [
-      'an OOM kill in the current state, no limit, no time',
-      [newPod('b', { init: [{ name: 'migrate', state: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] })],
+      'an OOM kill in the current state, no time',
+      [newPod('b', { init: [{ name: 'migrate', limit: '128Mi', state: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] })],
       MIGRATE,
-      { state: 'oom-killed', pod: 'b', detail: 'pod b: init container `migrate` was OOMKilled again (exit 137)' },
+      { state: 'oom-killed', pod: 'b', detail: 'pod b: init container `migrate` was OOMKilled again (exit 137) under the new 128Mi limit' },
+    ],
+    [
+      'a new pod killed without the approved limit: the patch is not what ran',
+      [newPod('b', { init: [{ name: 'migrate', limit: '64Mi', state: waiting('CrashLoopBackOff'), lastState: oomKilled() }] })],
+      MIGRATE,
+      { state: 'unpatched', pod: 'b', limit: '64Mi', detail: `pod b: init container \`migrate\` was OOMKilled again (exit 137) at ${KILLED_AT} with limits.memory 64Mi, not the approved 128Mi` },
+    ],
+    [
+      'the same limit written another way is the approved one',
+      [newPod('b', { init: [{ name: 'migrate', limit: '134217728', state: waiting('CrashLoopBackOff'), lastState: oomKilled() }] })],
+      MIGRATE,
+      { state: 'oom-killed', pod: 'b', detail: expect.stringMatching(/under the new 128Mi limit$/) as string },
     ],
     ['one OOM kill fails fast even if another new pod is initialized', [initialized('a'), oomAgain('b')], MIGRATE, { state: 'oom-killed', pod: 'b', detail: expect.stringMatching(/^pod b: /) as string }],
     ['an OOM kill of another container is not the one watched', [newPod('b', { init: [{ name: 'migrate', state: running() }, { name: 'warm', lastState: oomKilled() }] })], MIGRATE, { state: 'pending', detail: 'pod b: Init:0/2' }],
     [
       'an app container being watched',
-      [newPod('b', { phase: 'Running', app: [{ name: 'app', lastState: oomKilled() }], conditions: conditions({ Initialized: true }) })],
+      [newPod('b', { phase: 'Running', app: [{ name: 'app', limit: '128Mi', lastState: oomKilled() }], conditions: conditions({ Initialized: true }) })],
       { kind: 'app', name: 'app' },
-      { state: 'oom-killed', pod: 'b', detail: `pod b: app container \`app\` was OOMKilled again (exit 137) at ${KILLED_AT}` },
+      { state: 'oom-killed', pod: 'b', detail: `pod b: app container \`app\` was OOMKilled again (exit 137) at ${KILLED_AT} under the new 128Mi limit` },
     ],
     ['a pod without a uid is not counted', [{ ...initialized('b'), metadata: { name: 'b' } }], MIGRATE, { state: 'pending', detail: 'no new pod yet' }],
   ])('%s', (_case, pods, container, expected) => {
-    expect(evaluateRollout(pods, [OLD_UID], container)).toEqual(expected);
+    expect(evaluateRollout(pods, [OLD_UID], container, '128Mi')).toEqual(expected);
   });
 });
 
@@ -96,12 +108,12 @@ describe('pending details read like kubectl get pods', () => {
       'pod b: ContainerCreating',
     ],
   ])('%s', (_case, pod, detail) => {
-    expect(evaluateRollout([pod], [OLD_UID], MIGRATE)).toEqual({ state: 'pending', detail });
+    expect(evaluateRollout([pod], [OLD_UID], MIGRATE, '128Mi')).toEqual({ state: 'pending', detail });
   });
 
   test('several new pods are listed, up to three', () => {
     const pods = ['a', 'b', 'c', 'd', 'e'].map((name) => newPod(name));
-    expect(evaluateRollout(pods, [], MIGRATE)).toEqual({
+    expect(evaluateRollout(pods, [], MIGRATE, '128Mi')).toEqual({
       state: 'pending',
       detail: 'pod a: Init:0/1; pod b: Init:0/1; pod c: Init:0/1; and 2 more',
     });

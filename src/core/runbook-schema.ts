@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isQuantity, parseQuantity } from '../core/quantity.js';
+import { formatQuantity, isQuantity, parseQuantity } from './quantity.js';
 
 const seconds = (max: number) => z.number().positive({ error: 'must be a positive number of seconds' }).max(max, { error: `must be at most ${max} seconds` });
 const port = z.union([
@@ -7,10 +7,13 @@ const port = z.union([
   z.string().regex(/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/, { error: 'must be a port number or a named container port' }),
 ]);
 const httpPath = z.string().regex(/^\/[^\s?#]*$/, { error: 'must be an absolute path such as /healthz (no spaces, query or fragment)' });
-const quantity = z
-  .string()
-  .refine((text) => isQuantity(text) && parseQuantity(text) > 0, { error: 'must be a positive Kubernetes quantity such as 16Mi' })
-  .transform(parseQuantity);
+// Kept as text so a runbook stored with a run parses again with this very schema; runs stored by
+// 0.1.0 kept the byte count, which reads back as the same quantity.
+const QUANTITY = 'must be a positive Kubernetes quantity such as 16Mi';
+const quantity = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? formatQuantity(value) : value),
+  z.string({ error: QUANTITY }).refine((text) => isQuantity(text) && parseQuantity(text) > 0, { error: QUANTITY }),
+);
 const strictObject = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : undefined) });
 
 export const runbookSchema = strictObject({

@@ -1,0 +1,211 @@
+import { ErrorCode, OomCheckError } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
+import type { Incident } from '../core/incident.js';
+import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../core/ports.js';
+import { parseQuantity } from '../core/quantity.js';
+import { checkEditedLimit } from '../core/rules/check-edited-limit.js';
+import { closesIncident, currentStep, stepOf, type RunRecord, type Verdict } from '../core/run.js';
+import { SYSTEM_ACTOR, type TimelineData } from '../core/timeline.js';
+import type { ScheduledWork } from './on-schedule.js';
+import { rollBackPatch, type RollbackAnswer } from './rollback.js';
+import { lostClaim, type RunClaims } from './run-claims.js';
+import type { RunReporter } from './run-reporter.js';
+
+export interface ApprovalRequest {
+  actor: string;
+  decision: 'approve' | 'reject';
+  /** An edited limit, validated against the current limit and the maximum. */
+  limit?: string;
+  reason?: string;
+}
+
+export type ApprovalAnswer =
+  | { outcome: 'settled'; decision: 'approve' | 'reject'; limit: string | null }
+  | { outcome: 'already-decided'; actor: string; decision: string; at: string }
+  | { outcome: 'not-waiting'; message: string }
+  | { outcome: 'invalid-limit'; message: string };
+
+export interface RunEnd {
+  verdict: Verdict;
+  message: string;
+  mitigated?: boolean;
+  findings?: Finding[];
+  /** Who ended it: the runner, a person rejecting, the approval timeout. */
+  actor?: string;
+}
+
+export interface LifecycleDeps {
+  incidents: IncidentStore;
+  runs: RunStore;
+  cluster: Cluster;
+  clock: Clock;
+  log: Logger;
+  reporter: RunReporter;
+  claims: RunClaims;
+  /** How many of the incident's alerts still fire: a firing incident stays open. */
+  firingAlerts?: (incidentId: number) => number;
+}
+
+/**
+ * The one owner of a run's lifecycle outside its steps: approve, edit, reject, expire, end, roll
+ * back and close. Front ends (Slack, the CLI, alerts, schedules) call it; the runner calls
+ * `finish`. Whether an incident closes is decided here and nowhere else.
+ */
+export class Lifecycle {
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  /** Settles the approval gate; the first decision wins and later ones learn who made it and when. */
+  decide(incidentId: number, request: ApprovalRequest): ApprovalAnswer {
+    const { runs, clock } = this.deps;
+    const run = runs.getRun(incidentId);
+    if (!run) return { outcome: 'not-waiting', message: `incident ${incidentId} has no checklist run` };
+    const gate = stepOf(run, 'approve');
+    if (gate.status !== 'waiting-approval') {
+      const decided = gate.result;
+      if (decided.actor && decided.decision && decided.at) return { outcome: 'already-decided', actor: decided.actor, decision: decided.decision, at: decided.at };
+      const current = run.status === 'finished' ? `the run has ended (${run.verdict})` : `the checklist is at ${currentStep(run)?.step ?? 'its end'}`;
+      return { outcome: 'not-waiting', message: `nothing awaits approval: ${current}` };
+    }
+    const proposed = stepOf(run, 'propose').result;
+    let limit = proposed.limit ?? null;
+    if (request.decision === 'approve' && request.limit !== undefined) {
+      const edited = checkEditedLimit(request.limit, { currentBytes: proposed.previousLimit ? parseQuantity(proposed.previousLimit) : null, maxBytes: run.spec.maxLimitBytes });
+      if (!edited.ok) return { outcome: 'invalid-limit', message: edited.problem };
+      limit = edited.limit;
+    }
+    const at = clock.now().toISOString();
+    const approve = request.decision === 'approve';
+    const edited = approve && limit !== proposed.limit;
+    const data: TimelineData = {
+      decision: edited ? 'edit-limit' : request.decision,
+      ...(limit && approve ? { limit } : {}),
+      ...(edited ? { proposed: proposed.limit ?? null } : {}),
+      ...(request.reason ? { reason: request.reason } : {}),
+    };
+    const applied = runs.transition(incidentId, {
+      at,
+      step: {
+        name: 'approve',
+        expect: 'waiting-approval',
+        status: approve ? 'succeeded' : 'failed',
+        finishedAt: at,
+        result: { ...gate.result, decision: request.decision, actor: request.actor, at, ...(limit && approve ? { limit } : {}) },
+      },
+      run: { status: 'active' },
+      events: [{ incidentId, at, kind: 'decision', actor: request.actor, step: 'approve', data }],
+    });
+    // Someone else decided between the read and the write: answer as they decided.
+    if (!applied) return this.decide(incidentId, request);
+    if (!approve) {
+      const message = `${request.actor} rejected the patch${request.reason ? `: ${request.reason}` : ''}; nothing was changed`;
+      this.finish(this.incident(incidentId), applied, { verdict: 'rejected', message, actor: request.actor });
+    }
+    return { outcome: 'settled', decision: request.decision, limit };
+  }
+
+  /** When the oldest approval still waiting runs out, or null when none waits. */
+  nextExpiry(): Date | null {
+    const due = this.deps.runs
+      .listUnfinishedRuns()
+      .filter((run) => run.status === 'waiting-approval')
+      .map((run) => this.expiresAt(run))
+      .filter((at): at is number => at !== null);
+    return due.length > 0 ? new Date(Math.min(...due)) : null;
+  }
+
+  /** Ends every approval that waited past its runbook's timeout; returns their incident ids. */
+  expireDue(): number[] {
+    const now = this.deps.clock.now().getTime();
+    const expired: number[] = [];
+    for (const run of this.deps.runs.listUnfinishedRuns()) {
+      const due = run.status === 'waiting-approval' ? this.expiresAt(run) : null;
+      if (due === null || due > now) continue;
+      const seconds = run.spec.runbook.steps.approve.timeoutSeconds;
+      const message = `nobody approved within ${seconds} s; nothing was patched`;
+      const at = new Date(now).toISOString();
+      const incident = this.incident(run.incidentId);
+      const ended = this.deps.runs.transition(run.incidentId, {
+        at,
+        step: { name: 'approve', expect: 'waiting-approval', status: 'failed', finishedAt: at, error: message },
+        events: [this.deps.reporter.event(incident, run, 'step.failed', 'approve', { message, timeoutSeconds: seconds })],
+      });
+      if (!ended) continue; // decided meanwhile
+      this.finish(incident, ended, { verdict: 'not-approved', message });
+      expired.push(run.incidentId);
+    }
+    return expired;
+  }
+
+  /**
+   * Expiry as scheduled work: it wakes when the next approval runs out, and at least every
+   * `pollMs` to see approvals other processes began. Its schedule is the store, so it survives a
+   * restart, and it runs whether or not reminders are on.
+   */
+  expirySchedule(pollMs = 1000): ScheduledWork {
+    return {
+      name: 'approval-expiry',
+      run: () => this.expireDue(),
+      nextInMs: () => {
+        const next = this.nextExpiry();
+        return next ? Math.min(pollMs, next.getTime() - this.deps.clock.now().getTime()) : pollMs;
+      },
+    };
+  }
+
+  /** Ends the run with a verdict; the incident closes if the close rule allows. */
+  finish(incident: Incident, run: RunRecord, end: RunEnd, owner?: string): void {
+    const { runs, reporter, clock } = this.deps;
+    const ended = runs.transition(incident.id, {
+      at: clock.now().toISOString(),
+      ...(owner ? { owner } : {}),
+      run: { status: 'finished', verdict: end.verdict },
+      events: end.mitigated ? [reporter.event(incident, run, 'incident.mitigated', null, { message: end.message })] : [],
+    });
+    if (!ended) throw lostClaim(incident.id);
+    this.closeIfDone(incident.id, { actor: end.actor ?? SYSTEM_ACTOR, summary: end.message });
+    reporter.notify(incident, ended, { step: null, status: 'finished', message: end.message, findings: end.findings ?? [], verdict: end.verdict });
+  }
+
+  /**
+   * The close rule: an incident closes once its run has ended with a verdict that leaves nothing on
+   * offer (a fix that did not verify keeps rollback on offer) and none of its alerts still fires.
+   * Returns whether it is closed now.
+   */
+  closeIfDone(incidentId: number, by: { actor: string; summary?: string }): boolean {
+    const incident = this.deps.incidents.getIncident(incidentId);
+    if (!incident || incident.status === 'closed') return incident?.status === 'closed';
+    const run = this.deps.runs.getRun(incidentId);
+    if (run?.status !== 'finished' || !run.verdict || !closesIncident(run.verdict)) return false;
+    if ((this.deps.firingAlerts?.(incidentId) ?? 0) > 0) return false;
+    this.deps.incidents.closeIncident(incidentId, { at: this.deps.clock.now().toISOString(), verdict: run.verdict, actor: by.actor, ...(by.summary ? { summary: by.summary } : {}) });
+    return true;
+  }
+
+  /** A crash between ending a run and closing its incident leaves the incident open: close those now. */
+  closeFinished(): void {
+    for (const incident of this.deps.incidents.listIncidents({ status: 'open' })) this.closeIfDone(incident.id, { actor: SYSTEM_ACTOR });
+  }
+
+  /** Restores the limit the patch replaced, dry-run first, holding the run; closes the incident as rolled back. */
+  async rollback(incidentId: number, actor: string): Promise<RollbackAnswer> {
+    const incident = this.deps.incidents.getIncident(incidentId);
+    if (!incident || !this.deps.runs.getRun(incidentId)) return { outcome: 'not-possible', message: `incident ${incidentId} has no checklist run` };
+    return this.deps.claims.hold(incidentId, async (run) => {
+      const answer = await rollBackPatch({ ...this.deps, owner: this.deps.claims.owner }, incident, run, actor);
+      if (answer.outcome === 'rolled-back') this.closeIfDone(incidentId, { actor, summary: `limits.memory restored to ${answer.limit ?? '(none)'} on ${answer.workload}` });
+      return answer;
+    });
+  }
+
+  private expiresAt(run: RunRecord): number | null {
+    const gate = stepOf(run, 'approve');
+    if (gate.status !== 'waiting-approval') return null;
+    return Date.parse(gate.startedAt ?? run.startedAt) + run.spec.runbook.steps.approve.timeoutSeconds * 1000;
+  }
+
+  private incident(incidentId: number): Incident {
+    const incident = this.deps.incidents.getIncident(incidentId);
+    if (!incident) throw new OomCheckError(ErrorCode.IncidentNotFound, `incident ${incidentId} does not exist`);
+    return incident;
+  }
+}
