@@ -25,9 +25,11 @@ const commaList = (item: RegExp, problem: string) =>
     .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
     .refine((entries) => entries.every((entry) => item.test(entry)), { error: problem });
 
+const DURATION = /^(\d+)(ms|s|m|h)$/;
+
 function durationMs(text: string): number {
-  const unit = { s: 1000, m: 60_000, h: 3_600_000 }[text.slice(-1) as 's' | 'm' | 'h'];
-  return Number(text.slice(0, -1)) * unit;
+  const [, amount, unit] = DURATION.exec(text) ?? [];
+  return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
 }
 
 const sectionSchemas = {
@@ -149,11 +151,19 @@ const sectionSchemas = {
         DNS_1123_LABEL,
         'must be namespace names (lower-case letters, digits and -), comma-separated, e.g. shop,billing; leave empty for all',
       ),
+      OOM_CHECK_API_TIMEOUT: z
+        .string()
+        .default('10s')
+        .refine((text) => DURATION.test(text) && durationMs(text) >= 100 && durationMs(text) <= 300_000, {
+          error: 'must be a duration from 100ms to 5m, such as 10s: how long any one Kubernetes API request may take',
+        }),
     })
     .transform((env) => ({
       kubeconfig: env.KUBECONFIG ?? null,
       context: env.KUBE_CONTEXT ?? null,
       namespaces: env.OOM_CHECK_NAMESPACES,
+      // A watch is presumed dead after three request deadlines without a line (bookmarks included).
+      timeouts: { requestMs: durationMs(env.OOM_CHECK_API_TIMEOUT), watchIdleMs: 3 * durationMs(env.OOM_CHECK_API_TIMEOUT) },
     })),
   runbook: z
     .object({

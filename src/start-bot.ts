@@ -59,7 +59,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const log = options.log ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
   const runbook = loadRunbook(config.runbook.path);
-  const cluster = options.cluster ?? new KubeCluster(loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context }));
+  const cluster = options.cluster ?? new KubeCluster(loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context }), config.cluster.timeouts);
   const observers: RunObserver[] = [];
   const late: { context?: SlackContext } = {};
   const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers });

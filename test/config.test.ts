@@ -23,7 +23,7 @@ describe('loadConfig', () => {
     expect(config.store.dbPath).toBe('./data/oom-check.db');
     expect(config.server.port).toBe(3000);
     expect(config.log.level).toBe('info');
-    expect(config.cluster).toEqual({ kubeconfig: null, context: null, namespaces: [] });
+    expect(config.cluster).toEqual({ kubeconfig: null, context: null, namespaces: [], timeouts: { requestMs: 10_000, watchIdleMs: 30_000 } });
     expect(config.runbook.maxMemoryLimit).toBe('4Gi');
     expect(config.runbook.maxMemoryLimitBytes).toBe(4 * 1024 ** 3);
     expect(config.runbook.path).toMatch(/runbooks[/\\]oom-initcontainer\.yaml$/);
@@ -117,6 +117,14 @@ describe('loadConfig', () => {
 
   test.each(['-1', '65536', '80.5'])('PORT=%s is refused', (port) => {
     expect(problemsOf({ PORT: port }, ['server'])).toContain(`PORT="${port}" must be a whole number`);
+  });
+
+  test('OOM_CHECK_API_TIMEOUT sets every request deadline and the watch idle timeout', () => {
+    expect(loadConfig({ OOM_CHECK_API_TIMEOUT: '500ms' }, ['cluster']).cluster.timeouts).toEqual({ requestMs: 500, watchIdleMs: 1500 });
+    expect(loadConfig({ OOM_CHECK_API_TIMEOUT: '2m' }, ['cluster']).cluster.timeouts.requestMs).toBe(120_000);
+    for (const bad of ['0s', '10', '99ms', '6m', 'soon']) {
+      expect(problemsOf({ OOM_CHECK_API_TIMEOUT: bad }, ['cluster'])).toContain(`OOM_CHECK_API_TIMEOUT="${bad}" must be a duration from 100ms to 5m`);
+    }
   });
 
   test('the webhook is closed without credentials unless explicitly insecure; names, labels and schedules are validated', () => {

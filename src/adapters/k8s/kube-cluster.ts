@@ -1,10 +1,12 @@
 import { PassThrough } from 'node:stream';
-import { AppsV1Api, CoreV1Api, Exec, PatchStrategy, setHeaderOptions, Watch, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, Exec, PatchStrategy, type ConfigurationOptions, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { ClusterError, isClusterError } from '../../core/cluster-error.js';
 import type { WorkloadRef } from '../../core/incident.js';
 import { PATCHABLE_KINDS, type ObjectMeta, type OwnerReference, type Pod, type PodEvent, type Workload } from '../../core/k8s-types.js';
 import type { Cluster, ExecResult, ProxyResponse } from '../../core/ports.js';
 import { rawGet } from './raw-get.js';
+import { rawWatch } from './raw-watch.js';
+import { requestOptions } from './request-options.js';
 import { toClusterError, type Operation } from './to-cluster-error.js';
 import { watchPodSet } from './watch-pod-set.js';
 
@@ -20,14 +22,29 @@ const RESOURCES: Record<string, string> = {
   ReplicaSet: 'replicasets',
 };
 
-/** The Cluster port on @kubernetes/client-node. */
+/** Deadlines on the API server: no call may wait on it for ever. */
+export interface KubeTimeouts {
+  /** Any one request, headers and body (OOM_CHECK_API_TIMEOUT). */
+  requestMs: number;
+  /** A watch that hears nothing (not even a bookmark) this long is dropped and listed again. */
+  watchIdleMs: number;
+}
+
+export const DEFAULT_KUBE_TIMEOUTS: KubeTimeouts = { requestMs: 10_000, watchIdleMs: 30_000 };
+
+/** The Cluster port on @kubernetes/client-node. Every call has a deadline (KubeTimeouts). */
 export class KubeCluster implements Cluster {
   readonly name: string;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly server: string;
+  private readonly timed: ConfigurationOptions;
 
-  constructor(private readonly kc: KubeConfig) {
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly timeouts: KubeTimeouts = DEFAULT_KUBE_TIMEOUTS,
+  ) {
+    this.timed = requestOptions(timeouts.requestMs);
     this.name = kc.getCurrentContext() || 'default';
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
@@ -35,17 +52,17 @@ export class KubeCluster implements Cluster {
   }
 
   async getPod(namespace: string, name: string): Promise<Pod> {
-    return this.call({ verb: 'get', resource: 'pods', namespace, name }, async () => plain<Pod>(await this.core.readNamespacedPod({ namespace, name })));
+    return this.call({ verb: 'get', resource: 'pods', namespace, name }, async () => plain<Pod>(await this.core.readNamespacedPod({ namespace, name }, this.timed)));
   }
 
   async listPods(namespace: string | null, labelSelector: string): Promise<Pod[]> {
-    const list = () => (namespace === null ? this.core.listPodForAllNamespaces({ labelSelector }) : this.core.listNamespacedPod({ namespace, labelSelector }));
+    const list = () => (namespace === null ? this.core.listPodForAllNamespaces({ labelSelector }, this.timed) : this.core.listNamespacedPod({ namespace, labelSelector }, this.timed));
     return this.call({ verb: 'list', resource: 'pods', namespace: namespace ?? '(all namespaces)' }, async () => plain<{ items: Pod[] }>(await list()).items);
   }
 
   async podEvents(namespace: string, pod: string, limit: number): Promise<PodEvent[]> {
     const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
-    const list = await this.call({ verb: 'list', resource: 'events', namespace }, async () => plain<{ items: PodEvent[] }>(await this.core.listNamespacedEvent({ namespace, fieldSelector })));
+    const list = await this.call({ verb: 'list', resource: 'events', namespace }, async () => plain<{ items: PodEvent[] }>(await this.core.listNamespacedEvent({ namespace, fieldSelector }, this.timed)));
     const time = (event: PodEvent) => Date.parse(event.lastTimestamp ?? event.firstTimestamp ?? '') || 0;
     return list.items.sort((a, b) => time(a) - time(b)).slice(-limit);
   }
@@ -64,7 +81,7 @@ export class KubeCluster implements Cluster {
 
   async patchWorkload(namespace: string, ref: WorkloadRef, patch: object, options: { dryRun: boolean; fieldManager: string }): Promise<Workload> {
     const request = { namespace, name: ref.name, body: patch, fieldManager: options.fieldManager, ...(options.dryRun ? { dryRun: 'All' } : {}) };
-    const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+    const strategic = requestOptions(this.timeouts.requestMs, { 'Content-Type': PatchStrategy.StrategicMergePatch });
     const patchers: Record<string, () => Promise<unknown>> = {
       Deployment: () => this.apps.patchNamespacedDeployment(request, strategic),
       StatefulSet: () => this.apps.patchNamespacedStatefulSet(request, strategic),
@@ -77,7 +94,7 @@ export class KubeCluster implements Cluster {
   }
 
   async ping(): Promise<void> {
-    await this.call({ verb: 'get', resource: 'version', namespace: '(cluster)' }, () => rawGet(this.kc, '/version', 3000).then((response) => {
+    await this.call({ verb: 'get', resource: 'version', namespace: '(cluster)' }, () => rawGet(this.kc, '/version', this.timeouts.requestMs).then((response) => {
       if (response.status !== 200) throw Object.assign(new Error(`GET /version answered ${response.status}`), { code: response.status, body: response.body });
     }));
   }
@@ -85,12 +102,12 @@ export class KubeCluster implements Cluster {
   async findPodNamespaces(pod: string, namespaces: readonly string[]): Promise<string[]> {
     const fieldSelector = `metadata.name=${pod}`;
     if (namespaces.length === 0) {
-      const list = await this.call({ verb: 'list', resource: 'pods', namespace: '(all namespaces)' }, () => this.core.listPodForAllNamespaces({ fieldSelector }));
+      const list = await this.call({ verb: 'list', resource: 'pods', namespace: '(all namespaces)' }, () => this.core.listPodForAllNamespaces({ fieldSelector }, this.timed));
       return list.items.map((item) => item.metadata?.namespace ?? '').filter(Boolean);
     }
     const found = await Promise.all(
       namespaces.map(async (namespace) => {
-        const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, fieldSelector }));
+        const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, fieldSelector }, this.timed));
         return list.items.length > 0 ? [namespace] : [];
       }),
     );
@@ -99,7 +116,7 @@ export class KubeCluster implements Cluster {
 
   async deletePod(namespace: string, name: string): Promise<void> {
     try {
-      await this.call({ verb: 'delete', resource: 'pods', namespace, name }, () => this.core.deleteNamespacedPod({ namespace, name }));
+      await this.call({ verb: 'delete', resource: 'pods', namespace, name }, () => this.core.deleteNamespacedPod({ namespace, name }, this.timed));
     } catch (error) {
       if (!isClusterError(error, 'NotFound')) throw error;
     }
@@ -107,7 +124,7 @@ export class KubeCluster implements Cluster {
 
   async proxyGet(namespace: string, pod: string, port: number | string, path: string, timeoutMs: number): Promise<ProxyResponse> {
     const proxyPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(`${pod}:${port}`)}/proxy${path}`;
-    const response = await this.call({ verb: 'get', resource: 'pods/proxy', namespace, name: pod }, () => rawGet(this.kc, proxyPath, timeoutMs));
+    const response = await this.call({ verb: 'get', resource: 'pods/proxy', namespace, name: pod }, () => rawGet(this.kc, proxyPath, Math.min(timeoutMs, this.timeouts.requestMs)));
     if (response.status === 403 && /forbidden/i.test(response.body)) {
       throw toClusterError({ code: 403, body: response.body }, { verb: 'get', resource: 'pods/proxy', namespace, name: pod }, this.server);
     }
@@ -124,6 +141,8 @@ export class KubeCluster implements Cluster {
       stdout.on('data', (chunk: Buffer) => out.push(chunk));
       stderr.on('data', (chunk: Buffer) => err.push(chunk));
       let exitCode: number | null = null;
+      let timedOut = false;
+      let open: { terminate(): void } | undefined;
       const finished = new Promise<void>((resolve) => {
         const onStatus = (status: V1Status) => {
           const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
@@ -131,6 +150,9 @@ export class KubeCluster implements Cluster {
           resolve();
         };
         void new Exec(this.kc).exec(namespace, pod, container, command, stdout, stderr, null, false, onStatus).then((socket) => {
+          // A socket that opens after the deadline is closed at once: nothing may keep the process alive.
+          if (timedOut) socket.terminate();
+          open = socket;
           socket.on('close', () => resolve());
         }, (error: unknown) => {
           stdout.destroy(error as Error);
@@ -138,7 +160,11 @@ export class KubeCluster implements Cluster {
         });
       });
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
-      if ((await Promise.race([finished, timer])) === 'timeout') throw new ClusterError('Timeout', `exec in ${namespace}/${pod} did not finish within ${timeoutMs} ms`);
+      if ((await Promise.race([finished, timer])) === 'timeout') {
+        timedOut = true;
+        open?.terminate();
+        throw new ClusterError('Timeout', `exec in ${namespace}/${pod} did not finish within ${timeoutMs} ms`);
+      }
       if (stdout.errored) throw stdout.errored;
       return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode: exitCode ?? 1 };
     });
@@ -147,11 +173,17 @@ export class KubeCluster implements Cluster {
   watchPods(namespace: string, labelSelector: string, isDone: (pods: Pod[]) => boolean, options: { timeoutMs: number; signal?: AbortSignal }): Promise<'done' | 'timeout' | 'aborted'> {
     return watchPodSet({
       list: async () => {
-        const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, labelSelector }));
+        const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, labelSelector }, this.timed));
         return { pods: plain<Pod[]>(list.items), resourceVersion: list.metadata?.resourceVersion ?? '' };
       },
       watch: (resourceVersion, onEvent, onDone) =>
-        new Watch(this.kc).watch(`/api/v1/namespaces/${namespace}/pods`, { labelSelector, resourceVersion, allowWatchBookmarks: true }, (type, object) => onEvent(type, plain<Pod>(object)), onDone),
+        rawWatch(
+          this.kc,
+          `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+          { labelSelector, resourceVersion, allowWatchBookmarks: 'true' },
+          { connectMs: this.timeouts.requestMs, idleMs: this.timeouts.watchIdleMs },
+          { onEvent: (type, object) => onEvent(type, object as Pod), onDone },
+        ),
       toError: (error) => toClusterError(error, { verb: 'watch', resource: 'pods', namespace }, this.server),
       isDone,
       ...options,
@@ -160,10 +192,10 @@ export class KubeCluster implements Cluster {
 
   private async readWorkload(namespace: string, kind: string, name: string): Promise<Omit<Workload, 'kind'>> {
     const readers: Record<string, () => Promise<unknown>> = {
-      Deployment: () => this.apps.readNamespacedDeployment({ namespace, name }),
-      StatefulSet: () => this.apps.readNamespacedStatefulSet({ namespace, name }),
-      DaemonSet: () => this.apps.readNamespacedDaemonSet({ namespace, name }),
-      ReplicaSet: () => this.apps.readNamespacedReplicaSet({ namespace, name }),
+      Deployment: () => this.apps.readNamespacedDeployment({ namespace, name }, this.timed),
+      StatefulSet: () => this.apps.readNamespacedStatefulSet({ namespace, name }, this.timed),
+      DaemonSet: () => this.apps.readNamespacedDaemonSet({ namespace, name }, this.timed),
+      ReplicaSet: () => this.apps.readNamespacedReplicaSet({ namespace, name }, this.timed),
     };
     const reader = readers[kind];
     if (!reader) throw new ClusterError('Invalid', `oom-check cannot read owners of kind ${kind}`);

@@ -57,7 +57,12 @@ export function toClusterError(error: unknown, op: Operation, server: string): C
   }
   const name = (error as { name?: unknown }).name;
   if (name === 'AbortError' || name === 'TimeoutError') {
-    return new ClusterError('Timeout', `${op.verb} ${target} did not answer in time`, null, { cause: error });
+    return new ClusterError(
+      'Timeout',
+      `the Kubernetes API at ${server} did not answer ${op.verb} ${target} in time (OOM_CHECK_API_TIMEOUT): it may be overloaded, frozen or unreachable`,
+      null,
+      { cause: error },
+    );
   }
   const code = networkCode(error);
   if (code && (UNREACHABLE.has(code) || code.startsWith('ECONN'))) {

@@ -29,7 +29,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<ExitCo
   }
   const config = loadConfig(io.env, ['store', 'cluster', 'log']);
   const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster: new KubeCluster(kubeConfig), clock: systemClock, log: createLogger(config.log.level) });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster: new KubeCluster(kubeConfig, config.cluster.timeouts), clock: systemClock, log: createLogger(config.log.level) });
   try {
     const result = await checklist.lifecycle.rollback(Number(idText), `cli:${userInfo().username}`);
     if (result.outcome === 'rolled-back') {

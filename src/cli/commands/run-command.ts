@@ -64,7 +64,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const actor = `cli:${userInfo().username}`;
   const checklist = wireChecklist({
     dbPath: config.store.dbPath,
-    cluster: new KubeCluster(kubeConfig),
+    cluster: new KubeCluster(kubeConfig, config.cluster.timeouts),
     clock: systemClock,
     log: createLogger(config.log.level),
     observers: [{ onUpdate: (update) => update.status !== 'running' && writeLine(io.stdout, renderUpdate(update)) }],
