@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { toStorageError } from '../../adapters/fs/to-storage-error.js';
+import { writeFileSync } from 'node:fs';
 import { openDatabase } from '../../adapters/sqlite/open-database.js';
 import { SqliteIncidentStore } from '../../adapters/sqlite/sqlite-incident-store.js';
 import { loadConfig } from '../../config.js';
@@ -28,21 +29,26 @@ export async function exportCommand(args: string[], io: CliIo): Promise<ExitCode
   if (!(format in FORMATS)) throw usageError('export', `--format must be md or json, not "${format}"`);
 
   const { store: storeConfig } = loadConfig(io.env, ['store']);
-  if (!existsSync(storeConfig.dbPath)) {
-    writeLine(io.stderr, `oom-check export: no database at ${storeConfig.dbPath}; set OOM_CHECK_DB_PATH to the bot's database`);
-    return ExitCode.NotFound;
-  }
-  const store = new SqliteIncidentStore(openDatabase(storeConfig.dbPath).db);
+  const out = values.out as string | undefined;
+  // Read-only: an export must work on a database this user may not write, and must never migrate
+  // or otherwise change the file it reports on.
+  const store = new SqliteIncidentStore(openDatabase(storeConfig.dbPath, { readonly: true }).db);
   try {
-    const incident = store.getIncident(Number(idText));
-    if (!incident) {
-      writeLine(io.stderr, `oom-check export: incident ${idText} does not exist in ${storeConfig.dbPath}`);
-      return ExitCode.NotFound;
+    let document: string;
+    try {
+      const incident = store.getIncident(Number(idText));
+      if (!incident) {
+        writeLine(io.stderr, `oom-check export: incident ${idText} does not exist in ${storeConfig.dbPath}`);
+        return ExitCode.NotFound;
+      }
+      document = FORMATS[format as keyof typeof FORMATS](incident, store.timeline(incident.id));
+    } catch (error) {
+      // Damage past the first pages shows only when those pages are read.
+      throw toStorageError(error, { role: 'database', path: storeConfig.dbPath });
     }
-    const document = FORMATS[format as keyof typeof FORMATS](incident, store.timeline(incident.id));
-    if (values.out) {
-      writeFileSync(values.out as string, document);
-      writeLine(io.stdout, `wrote the postmortem of incident ${incident.id} to ${values.out as string}`);
+    if (out !== undefined) {
+      writeFileSync(out, document);
+      writeLine(io.stdout, `wrote the postmortem of incident ${idText} to ${out}`);
     } else {
       io.stdout.write(document);
     }
