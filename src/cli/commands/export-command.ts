@@ -1,10 +1,11 @@
 import { toStorageError } from '../../adapters/fs/to-storage-error.js';
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 import { openDatabase } from '../../adapters/sqlite/open-database.js';
 import { SqliteIncidentStore } from '../../adapters/sqlite/sqlite-incident-store.js';
 import { loadConfig } from '../../config.js';
 import { renderPostmortemJson } from '../../core/postmortem/render-json.js';
 import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
+import { assertNotDatabase } from '../assert-not-database.js';
 import { writeLine, type CliIo } from '../cli-io.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseFlags, usageError } from '../parse-flags.js';
@@ -30,6 +31,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<ExitCode
 
   const { store: storeConfig } = loadConfig(io.env, ['store']);
   const out = values.out as string | undefined;
+  if (out !== undefined) assertNotDatabase(out, storeConfig.dbPath, `postmortem-incident-${idText}.${format}`);
   // Read-only: an export must work on a database this user may not write, and must never migrate
   // or otherwise change the file it reports on.
   const store = new SqliteIncidentStore(openDatabase(storeConfig.dbPath, { readonly: true }).db);
@@ -47,7 +49,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<ExitCode
       throw toStorageError(error, { role: 'database', path: storeConfig.dbPath });
     }
     if (out !== undefined) {
-      writeFileSync(out, document);
+      writeFileAtomic(out, document);
       writeLine(io.stdout, `wrote the postmortem of incident ${idText} to ${out}`);
     } else {
       io.stdout.write(document);
