@@ -27,6 +27,8 @@ const COMMANDS: Record<string, Command> = {
 
 /** Errors that are the user's input to fix: exit code 2. */
 const USAGE_ERRORS: ReadonlySet<string> = new Set([ErrorCode.UsageInvalid, ErrorCode.ConfigInvalid, ErrorCode.TargetInvalid, ErrorCode.RunbookInvalid]);
+/** Errors that mean "nothing there": exit code 3, as the README's table says for a missing database. */
+const NOT_FOUND_ERRORS: ReadonlySet<string> = new Set([ErrorCode.DatabaseNotFound]);
 
 function version(): string {
   const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
@@ -69,7 +71,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   } catch (error) {
     if (!isOomCheckError(error)) throw error;
     writeLine(io.stderr, error.message);
+    if (USAGE_ERRORS.has(error.code)) return ExitCode.Usage;
     if (error.code === ErrorCode.RunClaimed) return ExitCode.RunHeldElsewhere;
-    return USAGE_ERRORS.has(error.code) ? ExitCode.Usage : ExitCode.Failure;
+    return NOT_FOUND_ERRORS.has(error.code) ? ExitCode.NotFound : ExitCode.Failure;
   }
 }

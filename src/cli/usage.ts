@@ -16,7 +16,9 @@ Exit codes: 0 fixed and verified, 3 pod not found, 4 verification failed, 5 noth
 Starts the embedded Kubernetes API simulator on the seed's case (an initContainer OOMKilled at
 64Mi), runs the whole checklist with approval given, prints the timeline and writes the
 Markdown postmortem. Uses its own database in DIR; touches no real cluster.
-  --out DIR          where the demo database and postmortem go (default data/demo, emptied first)
+  --out DIR          where the demo database and postmortem go (default data/demo): a new or
+                     empty folder, or one an earlier demo made (it holds .oom-check-demo), whose
+                     demo files are replaced; any other folder is refused, never emptied
   --time-scale X     real seconds per simulated second (default 0.02; 1 is human speed)`,
   rollback: `Usage: oom-check rollback <incident-id> [--yes] [--context C]
 
@@ -37,7 +39,11 @@ Scenarios ship in scenarios/ (seed-oom, healthy, app-crashloop, bare-pod, statef
 
 Writes the postmortem of an incident from the timeline in the database (OOM_CHECK_DB_PATH).
   --format md|json   Markdown (default) or versioned JSON
-  --out FILE         write to FILE instead of standard output`,
+  --out FILE         write to FILE instead of standard output: replaced in one step, its folder
+                     created if missing; never the database or its -wal/-shm files
+
+Reads the database without changing it, so a read-only database can be exported; one that
+needs migrating is refused: run oom-check migrate first.`,
   migrate: `Usage: oom-check migrate
 
 Creates the database (OOM_CHECK_DB_PATH) if needed and applies pending migrations in order.

@@ -5,6 +5,20 @@ export const ErrorCode = {
   MigrationFileInvalid: 'migration_file_invalid',
   MigrationChecksumMismatch: 'migration_checksum_mismatch',
   DatabaseNewerThanCode: 'database_newer_than_code',
+  /** A read-only open found pending migrations (or none at all): `oom-check migrate` first. */
+  DatabaseNeedsMigration: 'database_needs_migration',
+  DatabaseNotFound: 'database_not_found',
+  /** Not an SQLite file, damaged, a folder, under a file, an I/O error: the file itself is the problem. */
+  DatabaseUnusable: 'database_unusable',
+  DatabaseReadOnly: 'database_read_only',
+  /** Still locked by another process after the busy timeout. */
+  DatabaseBusy: 'database_busy',
+  /** A file oom-check was asked to write (`--out`, the demo's folder) could not be written. */
+  OutputUnwritable: 'output_unwritable',
+  /** oom-check will not write there: it would destroy the database or files it did not make. */
+  OutputRefused: 'output_refused',
+  /** No space left on the device holding the database or an output file. */
+  StorageFull: 'storage_full',
   IncidentNotFound: 'incident_not_found',
   IncidentInvalid: 'incident_invalid',
   TimelineEventInvalid: 'timeline_event_invalid',

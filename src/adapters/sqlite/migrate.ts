@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { ErrorCode, OomCheckError } from '../../core/errors.js';
+import { isStorageFailure } from '../fs/to-storage-error.js';
 
 export interface Migration {
   version: number;
@@ -49,13 +50,19 @@ export function readMigrations(dir: string): Migration[] {
   return migrations;
 }
 
-function appliedMigrations(db: Database): AppliedMigration[] {
+/** The migrations table, created by the first migrate; a read-only open only reads it. */
+function createMigrationsTable(db: Database): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     checksum TEXT NOT NULL,
     applied_at TEXT NOT NULL
   ) STRICT`);
+}
+
+function appliedMigrations(db: Database): AppliedMigration[] {
+  const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  if (!exists) return [];
   return db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as AppliedMigration[];
 }
 
@@ -91,13 +98,23 @@ function checkHistory(applied: AppliedMigration[], migrations: Migration[]): voi
   }
 }
 
-/** Applies pending migrations in order, each in its own transaction; returns the ones applied now. */
-export function migrate(db: Database, dir: string, now: () => Date = () => new Date()): Migration[] {
+/**
+ * The migrations of `dir` the database has not applied yet, oldest first, after the same refusals
+ * as migrate (edited, newer or skipped migrations). Writes nothing, so a read-only open can check
+ * that it knows the schema it reads.
+ */
+export function pendingMigrations(db: Database, dir: string): Migration[] {
   const migrations = readMigrations(dir);
   const applied = appliedMigrations(db);
   checkHistory(applied, migrations);
   const done = new Set(applied.map((record) => record.version));
-  const pending = migrations.filter((migration) => !done.has(migration.version));
+  return migrations.filter((migration) => !done.has(migration.version));
+}
+
+/** Applies pending migrations in order, each in its own transaction; returns the ones applied now. */
+export function migrate(db: Database, dir: string, now: () => Date = () => new Date()): Migration[] {
+  createMigrationsTable(db);
+  const pending = pendingMigrations(db, dir);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
   for (const migration of pending) {
     try {
@@ -106,6 +123,8 @@ export function migrate(db: Database, dir: string, now: () => Date = () => new D
         record.run(migration.version, migration.name, migration.checksum, now().toISOString());
       })();
     } catch (error) {
+      // A full disk or a read-only file is not the migration's fault: let the caller say so.
+      if (isStorageFailure(error)) throw error;
       throw new OomCheckError(
         ErrorCode.MigrationFileInvalid,
         `migration ${migration.file} failed and was rolled back (${(error as Error).message}); fix the file and run migrate again`,

@@ -1,5 +1,4 @@
 import { KubeCluster } from '../../adapters/k8s/kube-cluster.js';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
@@ -12,7 +11,9 @@ import { loadRunbook } from '../../runbook/load-runbook.js';
 import { startIncident } from '../../runbook/start-incident.js';
 import { startSimulator } from '../../sim/start-simulator.js';
 import { wireChecklist } from '../../wire-checklist.js';
+import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 import { writeLine, type CliIo } from '../cli-io.js';
+import { prepareDemoFolder } from '../prepare-demo-folder.js';
 import { ExitCode, VERDICT_EXIT_CODES } from '../exit-codes.js';
 import { parseFlags, usageError } from '../parse-flags.js';
 import { renderUpdate } from '../render-update.js';
@@ -39,8 +40,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<ExitCode> 
   const outDir = values.out as string;
   const config = loadConfig(io.env, ['runbook']);
 
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  prepareDemoFolder(outDir);
   const sim = await startSimulator({ scenario: 'seed-oom', timeScale });
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions(sim.kubeconfig());
@@ -83,7 +83,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<ExitCode> 
     writeLine(io.stdout, `\nTimeline of incident ${incidentId}:`);
     for (const event of timeline) writeLine(io.stdout, `  ${relativeTime(event.at, incident.openedAt)}  ${event.actor.padEnd(18)} ${describeEvent(event).what}`);
     const postmortem = join(outDir, `postmortem-incident-${incidentId}.md`);
-    writeFileSync(postmortem, renderPostmortemMarkdown(incident, timeline));
+    writeFileAtomic(postmortem, renderPostmortemMarkdown(incident, timeline));
     writeLine(io.stdout, `\nIncident ${incidentId}: ${run.verdict}. Postmortem written to ${postmortem}`);
     return VERDICT_EXIT_CODES[run.verdict ?? 'failed'];
   } finally {

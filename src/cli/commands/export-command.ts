@@ -1,9 +1,11 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { toStorageError } from '../../adapters/fs/to-storage-error.js';
+import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 import { openDatabase } from '../../adapters/sqlite/open-database.js';
 import { SqliteIncidentStore } from '../../adapters/sqlite/sqlite-incident-store.js';
 import { loadConfig } from '../../config.js';
 import { renderPostmortemJson } from '../../core/postmortem/render-json.js';
 import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
+import { assertNotDatabase } from '../assert-not-database.js';
 import { writeLine, type CliIo } from '../cli-io.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseFlags, usageError } from '../parse-flags.js';
@@ -28,21 +30,27 @@ export async function exportCommand(args: string[], io: CliIo): Promise<ExitCode
   if (!(format in FORMATS)) throw usageError('export', `--format must be md or json, not "${format}"`);
 
   const { store: storeConfig } = loadConfig(io.env, ['store']);
-  if (!existsSync(storeConfig.dbPath)) {
-    writeLine(io.stderr, `oom-check export: no database at ${storeConfig.dbPath}; set OOM_CHECK_DB_PATH to the bot's database`);
-    return ExitCode.NotFound;
-  }
-  const store = new SqliteIncidentStore(openDatabase(storeConfig.dbPath).db);
+  const out = values.out as string | undefined;
+  if (out !== undefined) assertNotDatabase(out, storeConfig.dbPath, `postmortem-incident-${idText}.${format}`);
+  // Read-only: an export must work on a database this user may not write, and must never migrate
+  // or otherwise change the file it reports on.
+  const store = new SqliteIncidentStore(openDatabase(storeConfig.dbPath, { readonly: true }).db);
   try {
-    const incident = store.getIncident(Number(idText));
-    if (!incident) {
-      writeLine(io.stderr, `oom-check export: incident ${idText} does not exist in ${storeConfig.dbPath}`);
-      return ExitCode.NotFound;
+    let document: string;
+    try {
+      const incident = store.getIncident(Number(idText));
+      if (!incident) {
+        writeLine(io.stderr, `oom-check export: incident ${idText} does not exist in ${storeConfig.dbPath}`);
+        return ExitCode.NotFound;
+      }
+      document = FORMATS[format as keyof typeof FORMATS](incident, store.timeline(incident.id));
+    } catch (error) {
+      // Damage past the first pages shows only when those pages are read.
+      throw toStorageError(error, { role: 'database', path: storeConfig.dbPath });
     }
-    const document = FORMATS[format as keyof typeof FORMATS](incident, store.timeline(incident.id));
-    if (values.out) {
-      writeFileSync(values.out as string, document);
-      writeLine(io.stdout, `wrote the postmortem of incident ${incident.id} to ${values.out as string}`);
+    if (out !== undefined) {
+      writeFileAtomic(out, document);
+      writeLine(io.stdout, `wrote the postmortem of incident ${idText} to ${out}`);
     } else {
       io.stdout.write(document);
     }

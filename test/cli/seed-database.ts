@@ -1,0 +1,24 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
+import { SqliteIncidentStore } from '../../src/adapters/sqlite/sqlite-incident-store.js';
+import { fixedIncident } from '../core/postmortem/sample-incidents.js';
+import { newIncident } from '../store/incident-store-contract.js';
+
+/** A migrated database at `path` holding one incident with the sample timeline; returns its id. */
+export function seedDatabase(path: string): number {
+  const store = new SqliteIncidentStore(openDatabase(path).db);
+  const { incident } = store.openIncident(newIncident());
+  store.appendMany(fixedIncident.events.slice(1).map(({ at, kind, actor, step, data }) => ({ incidentId: incident.id, at, kind, actor, step, data })));
+  store.close();
+  return incident.id;
+}
+
+/** `PRAGMA integrity_check` of the database at `path`, read-only: "ok" when it is intact. */
+export function integrityOf(path: string): string {
+  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.pragma('integrity_check', { simple: true }) as string;
+  } finally {
+    db.close();
+  }
+}
