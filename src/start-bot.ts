@@ -73,7 +73,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   };
 
   // The Slack app's listeners need the context, and the context needs the app's client.
-  const slack = createSlackApp({ ...config.slack, log, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
+  const slack = createSlackApp({ ...config.slack, log, clock, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
   const client = slack.app.client;
   const pacer = new Pacer(config.slack.pacing.perSecond, config.slack.pacing.burst);
   const messenger = new IncidentMessenger({ client, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel, pacer });

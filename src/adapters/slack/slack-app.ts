@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
-import type { Logger } from '../../core/ports.js';
+import type { Clock, Logger } from '../../core/ports.js';
 import { EDIT_LIMIT_MODAL, handleAction, handleEditLimit, LIMIT_BLOCK, LIMIT_INPUT, type ActionId } from './action-handler.js';
 import { boltLogger } from './bolt-logger.js';
 import { handleCommand } from './command-handler.js';
+import { requestTimeProblem } from './request-time-problem.js';
 import type { SlackContext } from './slack-context.js';
 
 export interface SlackAppOptions {
@@ -12,6 +13,8 @@ export interface SlackAppOptions {
   appToken: string | null;
   apiUrl: string | null;
   log: Logger;
+  /** Judges X-Slack-Request-Timestamp (HTTP mode). */
+  clock: Clock;
   /** True the first time a request key is seen (persisted), so retries start nothing twice. */
   firstTime(key: string): boolean;
 }
@@ -19,10 +22,26 @@ export interface SlackAppOptions {
 export interface SlackApp {
   app: App;
   /** HTTP mode: the listener for `/slack/events` on the bot's own server. Null in Socket Mode. */
-  requestListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  requestListener: RequestListener | null;
   /** Socket Mode: connects; HTTP mode: nothing to do. */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Bolt's listener behind a check of the request's timestamp against the bot's clock, answered like a bad signature. */
+function checkRequestTime(listener: RequestListener, clock: Clock, log: Logger): RequestListener {
+  return (req, res) => {
+    const problem = requestTimeProblem(req.headers['x-slack-request-timestamp'], clock.now().getTime());
+    if (problem === null) {
+      listener(req, res);
+      return;
+    }
+    log.warn({ timestamp: req.headers['x-slack-request-timestamp'] }, `refused a Slack request (401): ${problem}`);
+    req.resume();
+    res.writeHead(401).end();
+  };
 }
 
 function requestKey(body: Record<string, unknown>): string | null {
@@ -84,7 +103,7 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
 
   return {
     app,
-    requestListener: http ? http.requestListener : null,
+    requestListener: http ? checkRequestTime(http.requestListener, options.clock, options.log) : null,
     start: async () => {
       if (socket) await app.start();
     },
