@@ -128,7 +128,7 @@ describe('the Slack bot over HTTP', () => {
     h = await startBotHarness({ env: { OOM_CHECK_NAMESPACES: 'billing' } });
     await h.command('shop/checkout-1');
     expect(String((await h.replica.waitForCall('chat.postEphemeral')).args.text)).toContain('namespace shop is outside OOM_CHECK_NAMESPACES (billing)');
-    expect(JSON.parse((await h.command('help')).body).text).toContain('/oom-check <namespace>/<pod>');
+    expect(JSON.parse((await h.command('help')).body).text).toContain('/oom-check &lt;namespace&gt;/&lt;pod&gt;');
     expect(JSON.parse((await h.command('status')).body).text).toBe('No open incidents.');
     expect(JSON.parse((await h.command('export nope')).body).text).toContain('`export` takes one incident id');
   });

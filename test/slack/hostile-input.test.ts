@@ -4,12 +4,47 @@
  * submissions the bot never opened, names the API server chokes on.
  */
 import type { Clock } from '../../src/core/ports.js';
+import { loadScenario } from '../../src/sim/load-scenario.js';
+import type { Scenario } from '../../src/sim/scenario-schema.js';
 import { startBotHarness, type BotHarness } from './bot-harness.js';
 import { captureLog } from './capture-log.js';
+import { isSafeMrkdwn, mrkdwnTexts } from './mrkdwn-checks.js';
+
+const MENTION = '<!channel> <https://evil.example|click>';
+
+/** The seed's scenario whose image-info endpoint reports a Go version carrying Slack markup. */
+async function hostileImageInfo(): Promise<Scenario> {
+  const scenario = structuredClone(await loadScenario('seed-oom'));
+  const info = scenario.workloads[0]?.initContainers[0]?.http?.imageInfo;
+  if (!info || info === 'malformed') throw new Error('the seed scenario has no image-info payload');
+  info.go.version = `go1.21.5 ${MENTION}`;
+  return scenario;
+}
+
+/** Every mrkdwn text the bot sent to the replica that is not escaped. */
+function unescapedTexts(h: BotHarness): string[] {
+  return h.replica.calls().flatMap((call) => mrkdwnTexts(call.args).filter((text) => !isSafeMrkdwn(text)));
+}
 
 describe('hostile input over HTTP', () => {
   let h: BotHarness;
   afterEach(async () => h.close());
+
+  async function openIncident(): Promise<number> {
+    const pod = await h.oomKilledPod('checkout-');
+    expect(await h.command(`shop/${pod}`)).toMatchObject({ status: 200 });
+    await h.cardShows('oom_approve');
+    return h.bot.checklist.incidents.listIncidents()[0]!.id;
+  }
+
+  test('cluster text with Slack markup is escaped in every text the bot sends, the thread fallback included', async () => {
+    h = await startBotHarness({ scenario: await hostileImageInfo() });
+    await openIncident();
+    const thread = await h.replica.waitForCall('chat.postMessage', (call) => String(call.args.text).startsWith('image-info'));
+    expect(thread.args.text).toContain('go1.21.5 &lt;!channel&gt; &lt;https://evil.example|click&gt;');
+    expect(JSON.stringify(thread.args.blocks)).toContain('&lt;!channel&gt;');
+    expect(unescapedTexts(h)).toEqual([]);
+  });
 
   test('a request timestamped more than 5 minutes from the bot clock, either way, gets 401 and a logged reason', async () => {
     // Stands still unless the test moves it, so the skews logged are exact.

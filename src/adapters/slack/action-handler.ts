@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import { parseQuantity } from '../../core/quantity.js';
 import { checkEditedLimit } from '../../core/rules/check-edited-limit.js';
 import { formatQuantity } from '../../core/quantity.js';
@@ -6,7 +7,7 @@ import { rollback } from '../../runbook/rollback.js';
 import { settleApproval, type ApprovalRequest } from '../../runbook/settle-approval.js';
 import { ACTIONS } from './card-blocks.js';
 import { exportPostmortem } from './command-handler.js';
-import { utcTime, who } from './mrkdwn.js';
+import { joinMd, md, mrkdwnObject, plain, utcTime, who, type Mrkdwn } from './mrkdwn.js';
 import { slackActor, type SlackContext } from './slack-context.js';
 
 export const EDIT_LIMIT_MODAL = 'oom_edit_limit_modal';
@@ -35,13 +36,13 @@ function record(context: SlackContext, incidentId: number, userId: string, kind:
   context.incidents.append({ incidentId, at: context.clock.now().toISOString(), kind, actor: slackActor(userId), data });
 }
 
-async function tell(context: SlackContext, incidentId: number, userId: string, text: string): Promise<void> {
+async function tell(context: SlackContext, incidentId: number, userId: string, text: Mrkdwn): Promise<void> {
   const channel = context.incidents.getIncident(incidentId)?.chat?.channel;
-  if (channel) await context.client.chat.postEphemeral({ channel, user: userId, text });
+  if (channel) await context.slack.ephemeral(channel, userId, text);
 }
 
 /** Settles the gate and, when approved, continues the run; answers the clicker when it was already decided. */
-export async function decide(context: SlackContext, incidentId: number, userId: string, request: Omit<ApprovalRequest, 'actor'>): Promise<string | null> {
+export async function decide(context: SlackContext, incidentId: number, userId: string, request: Omit<ApprovalRequest, 'actor'>): Promise<Mrkdwn | null> {
   const answer = settleApproval(context, incidentId, { ...request, actor: slackActor(userId) });
   switch (answer.outcome) {
     case 'settled':
@@ -49,19 +50,19 @@ export async function decide(context: SlackContext, incidentId: number, userId: 
       if (answer.decision === 'approve') context.background(`advance ${incidentId}`, () => context.runner.advance(incidentId));
       return null;
     case 'invalid-limit':
-      return answer.message;
+      return plain(answer.message);
     case 'already-decided':
       record(context, incidentId, userId, 'note', { text: `clicked after the decision (${answer.decision} by ${answer.actor})` });
-      await tell(context, incidentId, userId, `Already decided: *${answer.decision}* by ${who(answer.actor)} at ${utcTime(answer.at)}.`);
+      await tell(context, incidentId, userId, md`Already decided: *${answer.decision}* by ${who(answer.actor)} at ${utcTime(answer.at)}.`);
       return null;
     case 'not-waiting':
       record(context, incidentId, userId, 'note', { text: `clicked ${request.decision}: ${answer.message}` });
-      await tell(context, incidentId, userId, `Nothing to decide: ${answer.message}.`);
+      await tell(context, incidentId, userId, md`Nothing to decide: ${answer.message}.`);
       return null;
   }
 }
 
-function editLimitModal(context: SlackContext, incidentId: number) {
+function editLimitModal(context: SlackContext, incidentId: number): types.ModalView {
   const propose = context.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result ?? {};
   const text = (value: unknown) => (typeof value === 'string' ? value : '(none)');
   return {
@@ -74,11 +75,12 @@ function editLimitModal(context: SlackContext, incidentId: number) {
     blocks: [
       {
         type: 'section' as const,
-        text: {
-          type: 'mrkdwn' as const,
-          text: `Incident #${incidentId}: current \`limits.memory\` *${text(propose.previousLimit)}*, proposed *${text(propose.limit)}*.\n` +
-            `The limit must be above the current one and at most ${formatQuantity(context.maxLimitBytes)}.`,
-        },
+        text: mrkdwnObject(
+          joinMd([
+            md`Incident #${incidentId}: current \`limits.memory\` *${text(propose.previousLimit)}*, proposed *${text(propose.limit)}*.`,
+            md`The limit must be above the current one and at most ${formatQuantity(context.maxLimitBytes)}.`,
+          ], '\n'),
+        ),
       },
       {
         type: 'input' as const,
@@ -96,7 +98,7 @@ export async function handleAction(context: SlackContext, request: ActionRequest
   if (!context.incidents.getIncident(incidentId)) return;
   if (GUARDED.has(action) && !(await context.approvers.allows(userId))) {
     record(context, incidentId, userId, 'access.denied', { action, message: `${LABELS[action]} refused: not in SLACK_APPROVERS` });
-    await tell(context, incidentId, userId, `:no_entry: Only approvers may *${LABELS[action]}*. Ask someone in SLACK_APPROVERS; your attempt is on the incident timeline.`);
+    await tell(context, incidentId, userId, md`:no_entry: Only approvers may *${LABELS[action]}*. Ask someone in SLACK_APPROVERS; your attempt is on the incident timeline.`);
     return;
   }
   switch (action) {
@@ -106,13 +108,13 @@ export async function handleAction(context: SlackContext, request: ActionRequest
       return;
     case ACTIONS.editLimit:
       record(context, incidentId, userId, 'note', { text: 'opened Edit limit' });
-      await context.client.views.open({ trigger_id: request.triggerId, view: editLimitModal(context, incidentId) });
+      await context.slack.openModal(request.triggerId, editLimitModal(context, incidentId));
       return;
     case ACTIONS.rollback: {
       const result = await rollback(context, incidentId, slackActor(userId));
       if (result.outcome !== 'rolled-back') {
         record(context, incidentId, userId, 'note', { text: `clicked Roll back: ${result.outcome === 'already-rolled-back' ? `already rolled back by ${result.actor}` : result.message}` });
-        await tell(context, incidentId, userId, result.outcome === 'already-rolled-back' ? `Already rolled back by ${who(result.actor)} at ${utcTime(result.at)}.` : `No rollback: ${result.message}.`);
+        await tell(context, incidentId, userId, result.outcome === 'already-rolled-back' ? md`Already rolled back by ${who(result.actor)} at ${utcTime(result.at)}.` : md`No rollback: ${result.message}.`);
       }
       void context.messenger.refreshCard(incidentId);
       return;
@@ -125,10 +127,10 @@ export async function handleAction(context: SlackContext, request: ActionRequest
 }
 
 /** The Edit limit modal's submission: an error for the input, or null when the edited limit was approved. */
-export async function handleEditLimit(context: SlackContext, incidentId: number, userId: string, value: string): Promise<string | null> {
-  if (!(await context.approvers.allows(userId))) return 'Only approvers in SLACK_APPROVERS may approve a limit.';
+export async function handleEditLimit(context: SlackContext, incidentId: number, userId: string, value: string): Promise<Mrkdwn | null> {
+  if (!(await context.approvers.allows(userId))) return md`Only approvers in SLACK_APPROVERS may approve a limit.`;
   const previous = context.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result.previousLimit;
   const checked = checkEditedLimit(value, { currentBytes: typeof previous === 'string' ? parseQuantity(previous) : null, maxBytes: context.maxLimitBytes });
-  if (!checked.ok) return checked.problem;
+  if (!checked.ok) return plain(checked.problem);
   return decide(context, incidentId, userId, { decision: 'approve', limit: checked.limit });
 }

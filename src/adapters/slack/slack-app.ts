@@ -72,7 +72,7 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
 
   app.command('/oom-check', async ({ command, ack }) => {
     const answer = handleCommand(context(), { text: command.text, userId: command.user_id, channelId: command.channel_id });
-    await ack(answer.reply ? { response_type: 'ephemeral', text: answer.reply } : undefined);
+    await ack(answer.reply ? { response_type: 'ephemeral', text: answer.reply.text } : undefined);
     if (answer.then) context().background(`/oom-check ${command.text}`, answer.then);
   });
 
@@ -86,7 +86,7 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
   app.view(EDIT_LIMIT_MODAL, async ({ ack, body, view }) => {
     const value = view.state.values[LIMIT_BLOCK]?.[LIMIT_INPUT]?.value ?? '';
     const problem = await handleEditLimit(context(), Number(view.private_metadata), body.user.id, value);
-    await ack(problem ? { response_action: 'errors', errors: { [LIMIT_BLOCK]: problem } } : undefined);
+    await ack(problem ? { response_action: 'errors', errors: { [LIMIT_BLOCK]: problem.text } } : undefined);
   });
 
   app.event('message', async ({ event }) => {
