@@ -4,9 +4,12 @@
  * submissions the bot never opened, names the API server chokes on.
  */
 import type { Clock } from '../../src/core/ports.js';
+import { ACTIONS } from '../../src/adapters/slack/card-blocks.js';
 import { loadScenario } from '../../src/sim/load-scenario.js';
 import type { Scenario } from '../../src/sim/scenario-schema.js';
-import { startBotHarness, type BotHarness } from './bot-harness.js';
+import { blockActionPayload } from '../support/slack/payloads.js';
+import { blockActionBody, postToBolt } from '../support/slack/sign-request.js';
+import { APPROVER, SECRET, startBotHarness, STRANGER, type BotHarness } from './bot-harness.js';
 import { captureLog } from './capture-log.js';
 import { isSafeMrkdwn, mrkdwnTexts } from './mrkdwn-checks.js';
 
@@ -68,5 +71,42 @@ describe('hostile input over HTTP', () => {
     expect(captured.warnings().at(-1)?.msg).toMatch(/X-Slack-Request-Timestamp is 3600 s in the past/);
     expect((await h.command('help', { timestamp: botNow() })).status).toBe(200);
     expect(h.bot.checklist.incidents.listIncidents()).toEqual([]);
+  });
+
+  test.each([
+    ['not a number', 'abc'],
+    ['an unknown incident', '999'],
+    ['empty', ''],
+  ])('an Edit limit submission whose incident id is %s is acknowledged with an error on the input', async (_what, metadata) => {
+    h = await startBotHarness();
+    const answer = await h.submitLimit(metadata, '192Mi');
+    expect(answer.status).toBe(200);
+    const body = JSON.parse(answer.body) as { response_action: string; errors: { limit: string } };
+    expect(body.response_action).toBe('errors');
+    expect(body.errors.limit).toMatch(/does not belong to an incident oom-check knows/);
+    expect(isSafeMrkdwn(body.errors.limit)).toBe(true);
+  });
+
+  test('a non-approver submitting Edit limit is refused and the attempt is an access.denied row', async () => {
+    h = await startBotHarness();
+    const id = await openIncident();
+    const answer = await h.submitLimit(id, '192Mi', STRANGER);
+    expect(JSON.parse(answer.body).errors.limit).toContain('Only approvers');
+    expect(h.bot.checklist.incidents.timeline(id).filter((event) => event.kind === 'access.denied')).toEqual([
+      expect.objectContaining({ actor: `slack:${STRANGER.id}`, data: expect.objectContaining({ action: ACTIONS.editLimit }) }),
+    ]);
+    expect(h.sim.patchCount('Deployment', 'shop', 'checkout')).toBe(0);
+    expect(h.bot.checklist.runs.getRun(id)?.steps.find((step) => step.step === 'approve')?.status).toBe('waiting-approval');
+  });
+
+  test.each(['abc', '1e3', '999', ''])('a button click whose value is %p starts nothing and is answered', async (value) => {
+    h = await startBotHarness();
+    const id = await openIncident();
+    const card = await h.card();
+    const payload = blockActionPayload({ actions: [{ action_id: ACTIONS.approve, value }], user: APPROVER, message: { ts: String(card.response.ts) } });
+    expect((await postToBolt(`${h.bot.url}/slack/events`, blockActionBody(payload), { secret: SECRET })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.bot.checklist.runs.getRun(id)?.steps.find((step) => step.step === 'approve')?.status).toBe('waiting-approval');
+    expect(h.replica.calls('chat.postEphemeral')).toEqual([]);
   });
 });

@@ -16,6 +16,12 @@ export const LIMIT_INPUT = 'value';
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 
+const ACTION_IDS: ReadonlySet<string> = new Set(Object.values(ACTIONS));
+
+export function isActionId(value: string): value is ActionId {
+  return ACTION_IDS.has(value);
+}
+
 export interface ActionRequest {
   action: ActionId;
   incidentId: number;
@@ -39,6 +45,11 @@ function record(context: SlackContext, incidentId: number, userId: string, kind:
 async function tell(context: SlackContext, incidentId: number, userId: string, text: Mrkdwn): Promise<void> {
   const channel = context.incidents.getIncident(incidentId)?.chat?.channel;
   if (channel) await context.slack.ephemeral(channel, userId, text);
+}
+
+/** Writes the refused attempt on the timeline, as an access.denied row. */
+function deny(context: SlackContext, incidentId: number, userId: string, action: ActionId, how: string): void {
+  record(context, incidentId, userId, 'access.denied', { action, message: `${LABELS[action]} refused (${how}): not in SLACK_APPROVERS` });
 }
 
 /** Settles the gate and, when approved, continues the run; answers the clicker when it was already decided. */
@@ -97,7 +108,7 @@ export async function handleAction(context: SlackContext, request: ActionRequest
   const { incidentId, userId, action } = request;
   if (!context.incidents.getIncident(incidentId)) return;
   if (GUARDED.has(action) && !(await context.approvers.allows(userId))) {
-    record(context, incidentId, userId, 'access.denied', { action, message: `${LABELS[action]} refused: not in SLACK_APPROVERS` });
+    deny(context, incidentId, userId, action, 'button');
     await tell(context, incidentId, userId, md`:no_entry: Only approvers may *${LABELS[action]}*. Ask someone in SLACK_APPROVERS; your attempt is on the incident timeline.`);
     return;
   }
@@ -126,9 +137,27 @@ export async function handleAction(context: SlackContext, request: ActionRequest
   }
 }
 
-/** The Edit limit modal's submission: an error for the input, or null when the edited limit was approved. */
-export async function handleEditLimit(context: SlackContext, incidentId: number, userId: string, value: string): Promise<Mrkdwn | null> {
-  if (!(await context.approvers.allows(userId))) return md`Only approvers in SLACK_APPROVERS may approve a limit.`;
+export interface EditLimitSubmission {
+  /** From the modal's private_metadata; null when it is not an incident id. */
+  incidentId: number | null;
+  userId: string;
+  value: string;
+}
+
+/**
+ * The Edit limit modal's submission: an error for the input, or null when the edited limit was
+ * approved. The modal's incident is checked first (the submission may be crafted or stale), then
+ * the user (a refusal is on the timeline, as for a button), then the limit.
+ */
+export async function handleEditLimit(context: SlackContext, submission: EditLimitSubmission): Promise<Mrkdwn | null> {
+  const { incidentId, userId, value } = submission;
+  if (incidentId === null || !context.incidents.getIncident(incidentId)) {
+    return md`This form does not belong to an incident oom-check knows. Close it and use Edit limit on the incident's card again.`;
+  }
+  if (!(await context.approvers.allows(userId))) {
+    deny(context, incidentId, userId, ACTIONS.editLimit, 'modal submission');
+    return md`Only approvers in SLACK_APPROVERS may approve a limit; your attempt is on the incident timeline.`;
+  }
   const previous = context.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result.previousLimit;
   const checked = checkEditedLimit(value, { currentBytes: typeof previous === 'string' ? parseQuantity(previous) : null, maxBytes: context.maxLimitBytes });
   if (!checked.ok) return plain(checked.problem);

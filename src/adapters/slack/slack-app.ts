@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
 import type { Clock, Logger } from '../../core/ports.js';
-import { EDIT_LIMIT_MODAL, handleAction, handleEditLimit, LIMIT_BLOCK, LIMIT_INPUT, type ActionId } from './action-handler.js';
+import { EDIT_LIMIT_MODAL, handleAction, handleEditLimit, isActionId, LIMIT_BLOCK, LIMIT_INPUT } from './action-handler.js';
 import { boltLogger } from './bolt-logger.js';
 import { handleCommand } from './command-handler.js';
+import { md, shorten, type Mrkdwn } from './mrkdwn.js';
+import { parseIncidentId } from './parse-incident-id.js';
 import { requestTimeProblem } from './request-time-problem.js';
 import type { SlackContext } from './slack-context.js';
 
@@ -79,13 +81,27 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
   app.action(/^oom_/, async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
-    const request = { action: action.action_id as ActionId, incidentId: Number(action.value), userId: body.user.id, triggerId: body.trigger_id };
+    const incidentId = parseIncidentId(action.value);
+    if (incidentId === null || !isActionId(action.action_id)) {
+      options.log.warn({ action: shorten(action.action_id, 80), value: shorten(String(action.value), 80), user: body.user.id }, 'a button click names no known action or incident id; ignored');
+      return;
+    }
+    const request = { action: action.action_id, incidentId, userId: body.user.id, triggerId: body.trigger_id };
     context().background(`action ${request.action}`, () => handleAction(context(), request));
   });
 
   app.view(EDIT_LIMIT_MODAL, async ({ ack, body, view }) => {
     const value = view.state.values[LIMIT_BLOCK]?.[LIMIT_INPUT]?.value ?? '';
-    const problem = await handleEditLimit(context(), Number(view.private_metadata), body.user.id, value);
+    const incidentId = parseIncidentId(view.private_metadata);
+    if (incidentId === null) options.log.warn({ privateMetadata: shorten(view.private_metadata, 80), user: body.user.id }, 'an Edit limit submission names no incident id');
+    let problem: Mrkdwn | null;
+    try {
+      problem = await handleEditLimit(context(), { incidentId, userId: body.user.id, value });
+    } catch (error) {
+      // Slack shows "We had some trouble connecting" for a submission never acknowledged: say more.
+      options.log.error({ err: error, incidentId }, 'an Edit limit submission failed');
+      problem = md`oom-check could not handle this limit (the error is in its log). Try again, or use the buttons on the incident's card.`;
+    }
     await ack(problem ? { response_action: 'errors', errors: { [LIMIT_BLOCK]: problem.text } } : undefined);
   });
 
