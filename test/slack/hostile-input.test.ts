@@ -109,4 +109,35 @@ describe('hostile input over HTTP', () => {
     expect(h.bot.checklist.runs.getRun(id)?.steps.find((step) => step.step === 'approve')?.status).toBe('waiting-approval');
     expect(h.replica.calls('chat.postEphemeral')).toEqual([]);
   });
+
+  test.each([
+    ['<!channel>', '`&lt;!channel&gt;`'],
+    ['-<!channel>', '`-&lt;!channel&gt;`'],
+    ['shop/<!channel>', '`&lt;!channel&gt;`'],
+    ['<!channel> -n shop', '`&lt;!channel&gt;`'],
+    ['a&b', '`a&amp;b`'],
+  ])('/oom-check %s answers at once, the user text escaped exactly once', async (text, echoed) => {
+    h = await startBotHarness();
+    const answer = await h.command(text, { user: APPROVER.id });
+    const reply = JSON.parse(answer.body) as { text: string };
+    expect(reply.text).toContain(echoed);
+    expect(reply.text).not.toContain('&amp;lt;');
+    expect(isSafeMrkdwn(reply.text)).toBe(true);
+    expect(h.sim.requests().filter((request) => request.path.includes('channel') || request.path.includes('a&b'))).toEqual([]);
+    expect(h.bot.checklist.incidents.listIncidents()).toEqual([]);
+  });
+
+  test('a 40,000-character pod name is refused by the parser, shortened in the answer, and never reaches the API server', async () => {
+    h = await startBotHarness();
+    const before = h.sim.requests().length;
+    const answer = await h.command('a'.repeat(40_000));
+    const reply = JSON.parse(answer.body) as { text: string };
+    expect(reply.text).toMatch(/is not a pod name/);
+    expect(reply.text).toContain(`\`${'a'.repeat(60)}…\``);
+    expect(reply.text.length).toBeLessThan(1000);
+    // Let any work started after the ack run, then check that none of it asked the cluster.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.sim.requests().slice(before).filter((request) => request.path.includes('aaaa'))).toEqual([]);
+    expect(h.replica.calls('chat.postEphemeral')).toEqual([]);
+  });
 });
