@@ -40,7 +40,7 @@ function checkRequestTime(listener: RequestListener, clock: Clock, log: Logger):
       listener(req, res);
       return;
     }
-    log.warn({ timestamp: req.headers['x-slack-request-timestamp'] }, `refused a Slack request (401): ${problem}`);
+    log.warn({ timestamp: shorten(String(req.headers['x-slack-request-timestamp']), 40) }, `refused a Slack request (401): ${problem}`);
     req.resume();
     res.writeHead(401).end();
   };
