@@ -11,6 +11,7 @@ import type { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
 import { Approvers } from './adapters/slack/approvers.js';
 import { IncidentMessenger } from './adapters/slack/incident-messenger.js';
 import { createSlackApp } from './adapters/slack/slack-app.js';
+import { SlackOutbound } from './adapters/slack/slack-outbound.js';
 import type { SlackContext } from './adapters/slack/slack-context.js';
 import { renderThreadMessage } from './adapters/slack/thread-message.js';
 import { SqliteRequestLog } from './adapters/sqlite/sqlite-request-log.js';
@@ -74,12 +75,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   };
 
   // The Slack app's listeners need the context, and the context needs the app's client.
-  const slack = createSlackApp({ ...config.slack, log, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
+  const slack = createSlackApp({ ...config.slack, log, clock, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
   const client = slack.app.client;
   const pacer = new Pacer(config.slack.pacing.perSecond, config.slack.pacing.burst);
-  const messenger = new IncidentMessenger({ client, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel, pacer });
+  const outbound = new SlackOutbound(client);
+  const messenger = new IncidentMessenger({ slack: outbound, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel, pacer });
   const approvers = new Approvers(config.slack.approvers, { members: async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [] }, log);
-  late.context = { ...checklist, client, messenger, approvers, log, runbook, maxLimitBytes: config.runbook.maxMemoryLimitBytes, allowedNamespaces: config.cluster.namespaces, background };
+  late.context = { ...checklist, slack: outbound, messenger, approvers, log, runbook, maxLimitBytes: config.runbook.maxMemoryLimitBytes, allowedNamespaces: config.cluster.namespaces, background };
   observers.push({
     onUpdate: (update) => {
       void messenger.refreshCard(update.incidentId);

@@ -38,7 +38,8 @@ export function parseQuantity(text: string): number {
   if (!Number.isFinite(value) || value < 0) {
     throw new QuantityError(`"${text}" is not a usable memory quantity: it must be a finite, non-negative size`);
   }
-  return Math.ceil(value);
+  // `+ 0` turns the -0 of "-0" (or "-0e3") into 0.
+  return Math.ceil(value) + 0;
 }
 
 /** Whether `text` parses as a quantity. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { parseDocument } from 'yaml';
 import { ErrorCode, OomCheckError } from '../core/errors.js';
+import { parseYaml } from '../core/parse-yaml.js';
 import { runbookSchema, type Runbook } from '../core/runbook-schema.js';
 
 function fieldPath(path: ReadonlyArray<PropertyKey>): string {
@@ -15,13 +15,17 @@ function invalid(source: string, problems: string[]): OomCheckError {
   );
 }
 
-/** Parses and validates runbook YAML; every problem names the field. `source` names the file in messages. */
+/**
+ * Parses and validates runbook YAML; every problem names the field (or, for YAML itself, the
+ * line). Any text gives a Runbook or an OomCheckError RunbookInvalid, nothing else. `source`
+ * names the file in messages.
+ */
 export function parseRunbook(text: string, source: string): Runbook {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw invalid(source, document.errors.map((error) => `YAML: ${error.message.split('\n')[0] ?? ''}`));
+  const yaml = parseYaml(text);
+  if (!yaml.ok) {
+    throw invalid(source, yaml.problems.map((problem) => `YAML: ${problem.message}${problem.line ? ` (line ${problem.line}, column ${problem.col})` : ''}`));
   }
-  const result = runbookSchema.safeParse(document.toJS(), { reportInput: true });
+  const result = runbookSchema.safeParse(yaml.value, { reportInput: true });
   if (!result.success) {
     throw invalid(
       source,

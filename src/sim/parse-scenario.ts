@@ -3,7 +3,7 @@
  * is wrong, e.g. `scenarios/x.yaml: workloads[0].initContainers[0].limits.memory: "64MB" is not a
  * Kubernetes quantity ...`, so a scenario author never needs a stack trace.
  */
-import { parseDocument } from 'yaml';
+import { parseYaml } from '../core/parse-yaml.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
 export class ScenarioError extends Error {
@@ -23,19 +23,13 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** Any text gives a Scenario or a ScenarioError, nothing else. */
 export function parseScenario(text: string, sourceName: string): Scenario {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        const where = pos ? `:${pos.line}:${pos.col}` : '';
-        const message = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-        return `${sourceName}${where}: not valid YAML: ${message}`;
-      }),
-    );
+  const yaml = parseYaml(text);
+  if (!yaml.ok) {
+    throw new ScenarioError(yaml.problems.map((problem) => `${sourceName}${problem.line ? `:${problem.line}:${problem.col}` : ''}: not valid YAML: ${problem.message}`));
   }
-  const result = scenarioSchema.safeParse(doc.toJS());
+  const result = scenarioSchema.safeParse(yaml.value);
   if (!result.success) {
     throw new ScenarioError(
       result.error.issues.map((issue) => {

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import type { Clock, Logger } from '../../src/core/ports.js';
+import type { Scenario } from '../../src/sim/scenario-schema.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { startBot, type Bot } from '../../src/start-bot.js';
 import { blockActionPayload, viewSubmissionPayload } from '../support/slack/payloads.js';
@@ -23,7 +25,8 @@ export interface BotHarness {
   env: NodeJS.ProcessEnv;
   command(text: string, options?: { user?: string; triggerId?: string; retryNum?: number; timestamp?: number; secret?: string }): Promise<{ status: number; body: string }>;
   click(actionId: string, incidentId: number, user?: { id: string; username: string }): Promise<{ status: number; body: string }>;
-  submitLimit(incidentId: number, value: string, user?: { id: string; username: string }): Promise<{ status: number; body: string }>;
+  /** Submits the Edit limit modal; `incidentId` is its private_metadata (a string sends it as it is). */
+  submitLimit(incidentId: number | string, value: string, user?: { id: string; username: string }): Promise<{ status: number; body: string }>;
   /** The card message once posted: the first chat.postMessage without thread_ts. */
   card(): Promise<RecordedCall>;
   /** A chat.update of the card whose blocks contain `text`. */
@@ -49,14 +52,24 @@ export function botEnv(dir: string, slackApiUrl: string, extra: NodeJS.ProcessEn
   };
 }
 
-export async function startBotHarness(options: { scenario?: string; timeScale?: number; env?: NodeJS.ProcessEnv; startBot?: boolean } = {}): Promise<BotHarness> {
+export interface BotHarnessOptions {
+  scenario?: string | Scenario;
+  timeScale?: number;
+  env?: NodeJS.ProcessEnv;
+  /** The bot's clock (default the system's). */
+  clock?: Clock;
+  /** The bot's logger (default silent). */
+  log?: Logger;
+}
+
+export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'oom-check-bot-'));
   const sim = await startSimulator({ scenario: options.scenario ?? 'seed-oom', timeScale: options.timeScale ?? 0.001 });
   writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfigYaml());
   const replica = await startSlackReplica();
   replica.setUsergroupMembers('S0APPROVERS', [GROUPIE.id]);
   const env = botEnv(dir, replica.apiUrl, { SLACK_APPROVERS: `${APPROVER.id},S0APPROVERS`, ...options.env });
-  const bot = await startBot({ env, log: pino({ level: 'silent' }) });
+  const bot = await startBot({ env, log: options.log ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) });
   const events = `${bot.url}/slack/events`;
   const post = (body: string, extra: { retryNum?: number; timestamp?: number; secret?: string } = {}) =>
     postToBolt(events, body, { secret: extra.secret ?? SECRET, ...(extra.retryNum !== undefined ? { retryNum: extra.retryNum } : {}), ...(extra.timestamp !== undefined ? { timestamp: extra.timestamp } : {}) });

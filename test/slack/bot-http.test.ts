@@ -114,7 +114,6 @@ describe('the Slack bot over HTTP', () => {
   });
 
   test.each([
-    ['Shop/x', 'is not a namespace name'],
     ['shop/no-such-pod', 'pods "no-such-pod" not found'],
   ])('/oom-check %s gets an ephemeral explanation', async (text, message) => {
     h = await startBotHarness();
@@ -128,8 +127,9 @@ describe('the Slack bot over HTTP', () => {
     h = await startBotHarness({ env: { OOM_CHECK_NAMESPACES: 'billing' } });
     await h.command('shop/checkout-1');
     expect(String((await h.replica.waitForCall('chat.postEphemeral')).args.text)).toContain('namespace shop is outside OOM_CHECK_NAMESPACES (billing)');
-    expect(JSON.parse((await h.command('help')).body).text).toContain('/oom-check <namespace>/<pod>');
+    expect(JSON.parse((await h.command('help')).body).text).toContain('/oom-check &lt;namespace&gt;/&lt;pod&gt;');
     expect(JSON.parse((await h.command('status')).body).text).toBe('No open incidents.');
     expect(JSON.parse((await h.command('export nope')).body).text).toContain('`export` takes one incident id');
+    expect(JSON.parse((await h.command('Shop/x')).body).text).toContain('`Shop` is not a namespace name');
   });
 });

@@ -1,3 +1,4 @@
+import type { types } from '@slack/bolt';
 import { parseQuantity } from '../../core/quantity.js';
 import { checkEditedLimit } from '../../core/rules/check-edited-limit.js';
 import { formatQuantity } from '../../core/quantity.js';
@@ -5,7 +6,7 @@ import type { TimelineData, TimelineKind } from '../../core/timeline.js';
 import type { ApprovalRequest } from '../../runbook/lifecycle.js';
 import { ACTIONS } from './card-blocks.js';
 import { exportPostmortem } from './command-handler.js';
-import { utcTime, who } from './mrkdwn.js';
+import { joinMd, md, mrkdwnObject, plain, utcTime, who, type Mrkdwn } from './mrkdwn.js';
 import { slackActor, type SlackContext } from './slack-context.js';
 
 export const EDIT_LIMIT_MODAL = 'oom_edit_limit_modal';
@@ -13,6 +14,12 @@ export const LIMIT_BLOCK = 'limit';
 export const LIMIT_INPUT = 'value';
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
+
+const ACTION_IDS: ReadonlySet<string> = new Set(Object.values(ACTIONS));
+
+export function isActionId(value: string): value is ActionId {
+  return ACTION_IDS.has(value);
+}
 
 export interface ActionRequest {
   action: ActionId;
@@ -34,13 +41,18 @@ function record(context: SlackContext, incidentId: number, userId: string, kind:
   context.incidents.append({ incidentId, at: context.clock.now().toISOString(), kind, actor: slackActor(userId), data });
 }
 
-async function tell(context: SlackContext, incidentId: number, userId: string, text: string): Promise<void> {
+async function tell(context: SlackContext, incidentId: number, userId: string, text: Mrkdwn): Promise<void> {
   const channel = context.incidents.getIncident(incidentId)?.chat?.channel;
-  if (channel) await context.client.chat.postEphemeral({ channel, user: userId, text });
+  if (channel) await context.slack.ephemeral(channel, userId, text);
+}
+
+/** Writes the refused attempt on the timeline, as an access.denied row. */
+function deny(context: SlackContext, incidentId: number, userId: string, action: ActionId, how: string): void {
+  record(context, incidentId, userId, 'access.denied', { action, message: `${LABELS[action]} refused (${how}): not in SLACK_APPROVERS` });
 }
 
 /** Settles the gate and, when approved, continues the run; answers the clicker when it was already decided. */
-export async function decide(context: SlackContext, incidentId: number, userId: string, request: Omit<ApprovalRequest, 'actor'>): Promise<string | null> {
+export async function decide(context: SlackContext, incidentId: number, userId: string, request: Omit<ApprovalRequest, 'actor'>): Promise<Mrkdwn | null> {
   const answer = context.lifecycle.decide(incidentId, { ...request, actor: slackActor(userId) });
   switch (answer.outcome) {
     case 'settled':
@@ -48,19 +60,19 @@ export async function decide(context: SlackContext, incidentId: number, userId: 
       if (answer.decision === 'approve') context.background(`advance ${incidentId}`, () => context.runner.advance(incidentId));
       return null;
     case 'invalid-limit':
-      return answer.message;
+      return plain(answer.message);
     case 'already-decided':
       record(context, incidentId, userId, 'note', { text: `clicked after the decision (${answer.decision} by ${answer.actor})` });
-      await tell(context, incidentId, userId, `Already decided: *${answer.decision}* by ${who(answer.actor)} at ${utcTime(answer.at)}.`);
+      await tell(context, incidentId, userId, md`Already decided: *${answer.decision}* by ${who(answer.actor)} at ${utcTime(answer.at)}.`);
       return null;
     case 'not-waiting':
       record(context, incidentId, userId, 'note', { text: `clicked ${request.decision}: ${answer.message}` });
-      await tell(context, incidentId, userId, `Nothing to decide: ${answer.message}.`);
+      await tell(context, incidentId, userId, md`Nothing to decide: ${answer.message}.`);
       return null;
   }
 }
 
-function editLimitModal(context: SlackContext, incidentId: number) {
+function editLimitModal(context: SlackContext, incidentId: number): types.ModalView {
   const propose = context.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result ?? {};
   const text = (value: unknown) => (typeof value === 'string' ? value : '(none)');
   return {
@@ -73,11 +85,12 @@ function editLimitModal(context: SlackContext, incidentId: number) {
     blocks: [
       {
         type: 'section' as const,
-        text: {
-          type: 'mrkdwn' as const,
-          text: `Incident #${incidentId}: current \`limits.memory\` *${text(propose.previousLimit)}*, proposed *${text(propose.limit)}*.\n` +
-            `The limit must be above the current one and at most ${formatQuantity(context.maxLimitBytes)}.`,
-        },
+        text: mrkdwnObject(
+          joinMd([
+            md`Incident #${incidentId}: current \`limits.memory\` *${text(propose.previousLimit)}*, proposed *${text(propose.limit)}*.`,
+            md`The limit must be above the current one and at most ${formatQuantity(context.maxLimitBytes)}.`,
+          ], '\n'),
+        ),
       },
       {
         type: 'input' as const,
@@ -94,8 +107,8 @@ export async function handleAction(context: SlackContext, request: ActionRequest
   const { incidentId, userId, action } = request;
   if (!context.incidents.getIncident(incidentId)) return;
   if (GUARDED.has(action) && !(await context.approvers.allows(userId))) {
-    record(context, incidentId, userId, 'access.denied', { action, message: `${LABELS[action]} refused: not in SLACK_APPROVERS` });
-    await tell(context, incidentId, userId, `:no_entry: Only approvers may *${LABELS[action]}*. Ask someone in SLACK_APPROVERS; your attempt is on the incident timeline.`);
+    deny(context, incidentId, userId, action, 'button');
+    await tell(context, incidentId, userId, md`:no_entry: Only approvers may *${LABELS[action]}*. Ask someone in SLACK_APPROVERS; your attempt is on the incident timeline.`);
     return;
   }
   switch (action) {
@@ -105,13 +118,13 @@ export async function handleAction(context: SlackContext, request: ActionRequest
       return;
     case ACTIONS.editLimit:
       record(context, incidentId, userId, 'note', { text: 'opened Edit limit' });
-      await context.client.views.open({ trigger_id: request.triggerId, view: editLimitModal(context, incidentId) });
+      await context.slack.openModal(request.triggerId, editLimitModal(context, incidentId));
       return;
     case ACTIONS.rollback: {
       const result = await context.lifecycle.rollback(incidentId, slackActor(userId));
       if (result.outcome !== 'rolled-back') {
         record(context, incidentId, userId, 'note', { text: `clicked Roll back: ${result.outcome === 'already-rolled-back' ? `already rolled back by ${result.actor}` : result.message}` });
-        await tell(context, incidentId, userId, result.outcome === 'already-rolled-back' ? `Already rolled back by ${who(result.actor)} at ${utcTime(result.at)}.` : `No rollback: ${result.message}.`);
+        await tell(context, incidentId, userId, result.outcome === 'already-rolled-back' ? md`Already rolled back by ${who(result.actor)} at ${utcTime(result.at)}.` : md`No rollback: ${result.message}.`);
       }
       void context.messenger.refreshCard(incidentId);
       return;
@@ -123,11 +136,29 @@ export async function handleAction(context: SlackContext, request: ActionRequest
   }
 }
 
-/** The Edit limit modal's submission: an error for the input, or null when the edited limit was approved. */
-export async function handleEditLimit(context: SlackContext, incidentId: number, userId: string, value: string): Promise<string | null> {
-  if (!(await context.approvers.allows(userId))) return 'Only approvers in SLACK_APPROVERS may approve a limit.';
+export interface EditLimitSubmission {
+  /** From the modal's private_metadata; null when it is not an incident id. */
+  incidentId: number | null;
+  userId: string;
+  value: string;
+}
+
+/**
+ * The Edit limit modal's submission: an error for the input, or null when the edited limit was
+ * approved. The modal's incident is checked first (the submission may be crafted or stale), then
+ * the user (a refusal is on the timeline, as for a button), then the limit.
+ */
+export async function handleEditLimit(context: SlackContext, submission: EditLimitSubmission): Promise<Mrkdwn | null> {
+  const { incidentId, userId, value } = submission;
+  if (incidentId === null || !context.incidents.getIncident(incidentId)) {
+    return md`This form does not belong to an incident oom-check knows. Close it and use Edit limit on the incident's card again.`;
+  }
+  if (!(await context.approvers.allows(userId))) {
+    deny(context, incidentId, userId, ACTIONS.editLimit, 'modal submission');
+    return md`Only approvers in SLACK_APPROVERS may approve a limit; your attempt is on the incident timeline.`;
+  }
   const previous = context.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result.previousLimit;
   const checked = checkEditedLimit(value, { currentBytes: typeof previous === 'string' ? parseQuantity(previous) : null, maxBytes: context.maxLimitBytes });
-  if (!checked.ok) return checked.problem;
+  if (!checked.ok) return plain(checked.problem);
   return decide(context, incidentId, userId, { decision: 'approve', limit: checked.limit });
 }

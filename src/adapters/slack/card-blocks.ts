@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import { VERDICTS, isVerdict, type StepStatus } from '../../core/run.js';
 import type { CardView } from './card-view.js';
-import { clock, escapeText, fitText, MAX_BLOCKS, utcTime, who } from './mrkdwn.js';
+import { clock, fitText, joinMd, MAX_BLOCKS, md, mrkdwnObject, utcTime, who, type Mrkdwn } from './mrkdwn.js';
+import type { OutboundMessage } from './slack-outbound.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -30,8 +31,8 @@ function headline(view: CardView): string {
   return `OOMKilled: ${view.subject}`;
 }
 
-function section(text: string, incidentId: number): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: fitText(text, incidentId) } };
+function section(text: Mrkdwn, incidentId: number): KnownBlock {
+  return { type: 'section', text: mrkdwnObject(fitText(text, incidentId)) };
 }
 
 function button(text: string, actionId: string, incidentId: number, style?: 'primary' | 'danger'): Button {
@@ -52,7 +53,7 @@ function buttons(view: CardView): KnownBlock {
       ...button('Roll back', ACTIONS.rollback, view.incidentId, 'danger'),
       confirm: {
         title: { type: 'plain_text', text: 'Roll back the patch?' },
-        text: { type: 'mrkdwn', text: `Restore the memory limit ${escapeText(view.proposal?.before ?? 'it had')} on ${escapeText(view.subject)}.` },
+        text: mrkdwnObject(md`Restore the memory limit ${view.proposal?.before ?? 'it had'} on ${view.subject}.`),
         confirm: { type: 'plain_text', text: 'Roll back' },
         deny: { type: 'plain_text', text: 'Cancel' },
       },
@@ -63,7 +64,7 @@ function buttons(view: CardView): KnownBlock {
 }
 
 /** The incident card: one message, updated in place as the checklist moves. */
-export function renderCard(view: CardView): { text: string; blocks: KnownBlock[] } {
+export function renderCard(view: CardView): OutboundMessage & { blocks: KnownBlock[] } {
   const id = view.incidentId;
   const budget = `${clock(view.elapsedMs)} of ${clock(view.budgetMs)}${view.elapsedMs > view.budgetMs ? ' (over budget)' : ''}`;
   const blocks: KnownBlock[] = [
@@ -71,29 +72,29 @@ export function renderCard(view: CardView): { text: string; blocks: KnownBlock[]
     {
       type: 'section',
       fields: [
-        `*Incident*\n#${id} (${escapeText(view.trigger)})`,
-        `*Budget clock*\n${budget}`,
-        `*Pod*\n\`${escapeText(view.pod)}\``,
-        `*Container*\n${view.container ? `\`${escapeText(view.container)}\`` : '—'}`,
-        `*Cluster*\n${escapeText(view.cluster)}`,
-        `*Status*\n${view.open ? 'open' : 'closed'}${view.verdict ? `, ${escapeText(view.verdict)}` : ''}`,
-      ].map((text) => ({ type: 'mrkdwn', text: fitText(text, id, 2000) })),
+        md`*Incident*\n#${id} (${view.trigger})`,
+        md`*Budget clock*\n${budget}`,
+        md`*Pod*\n\`${view.pod}\``,
+        view.container ? md`*Container*\n\`${view.container}\`` : md`*Container*\n—`,
+        md`*Cluster*\n${view.cluster}`,
+        view.verdict ? md`*Status*\n${view.open ? 'open' : 'closed'}, ${view.verdict}` : md`*Status*\n${view.open ? 'open' : 'closed'}`,
+      ].map((text) => mrkdwnObject(fitText(text, id, 2000))),
     },
   ];
-  if (view.steps.length > 0) blocks.push(section(view.steps.map((step) => `${STEP_MARKS[step.status]} ${step.name}`).join('   '), id));
-  if (view.latest) blocks.push(section(`> ${escapeText(view.latest)}`, id));
+  if (view.steps.length > 0) blocks.push(section(joinMd(view.steps.map((step) => md`${STEP_MARKS[step.status]} ${step.name}`), '   '), id));
+  if (view.latest) blocks.push(section(md`> ${view.latest}`, id));
   if (view.proposal) {
-    blocks.push(section(`*Proposed patch:* \`limits.memory\` ${escapeText(view.proposal.before)} → *${escapeText(view.proposal.after)}*\n${escapeText(view.proposal.rationale)}`, id));
+    blocks.push(section(md`*Proposed patch:* \`limits.memory\` ${view.proposal.before} → *${view.proposal.after}*\n${view.proposal.rationale}`, id));
   }
-  const context: string[] = [];
-  if (view.decision) context.push(`${escapeText(view.decision.decision)} by ${who(view.decision.actor)} at ${utcTime(view.decision.at)}`);
-  if (view.rollback) context.push(`rolled back by ${who(view.rollback.actor)} at ${utcTime(view.rollback.at)}`);
+  const context: Mrkdwn[] = [];
+  if (view.decision) context.push(md`${view.decision.decision} by ${who(view.decision.actor)} at ${utcTime(view.decision.at)}`);
+  if (view.rollback) context.push(md`rolled back by ${who(view.rollback.actor)} at ${utcTime(view.rollback.at)}`);
   if (view.alerts.firing + view.alerts.resolved > 0) {
-    context.push(view.alerts.firing === 0 ? `alerts: all ${view.alerts.resolved} resolved` : `alerts: ${view.alerts.firing} firing, ${view.alerts.resolved} resolved`);
+    context.push(view.alerts.firing === 0 ? md`alerts: all ${view.alerts.resolved} resolved` : md`alerts: ${view.alerts.firing} firing, ${view.alerts.resolved} resolved`);
   }
-  if (view.pods.length > 1) context.push(`pods: ${view.pods.map(escapeText).join(', ')}`);
-  if (context.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: fitText(context.join(' · '), id) }] });
+  if (view.pods.length > 1) context.push(md`pods: ${joinMd(view.pods, ', ')}`);
+  if (context.length > 0) blocks.push({ type: 'context', elements: [mrkdwnObject(fitText(joinMd(context, ' · '), id))] });
   blocks.push(buttons(view));
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Details in the thread · \`/oom-check export ${id}\`` }] });
-  return { text: `Incident ${id}: ${headline(view)}`, blocks: blocks.slice(0, MAX_BLOCKS) };
+  blocks.push({ type: 'context', elements: [mrkdwnObject(md`Details in the thread · \`/oom-check export ${id}\``)] });
+  return { text: md`Incident ${id}: ${headline(view)}`, blocks: blocks.slice(0, MAX_BLOCKS) };
 }

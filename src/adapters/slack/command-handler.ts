@@ -3,7 +3,7 @@ import { ErrorCode, isOomCheckError, OomCheckError } from '../../core/errors.js'
 import { describeSubject } from '../../core/incident.js';
 import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
 import { startIncident } from '../../runbook/start-incident.js';
-import { escapeText } from './mrkdwn.js';
+import { channelLink, joinMd, md, mention, type Mrkdwn } from './mrkdwn.js';
 import { COMMAND_USAGE, parseCommand } from './parse-command.js';
 import { slackActor, type SlackContext } from './slack-context.js';
 
@@ -13,14 +13,14 @@ export interface CommandRequest {
   channelId: string;
 }
 
-function statusText(context: SlackContext): string {
+function statusText(context: SlackContext): Mrkdwn {
   const open = context.incidents.listIncidents({ status: 'open', limit: 20 });
-  if (open.length === 0) return 'No open incidents.';
-  return ['*Open incidents*', ...open.map((incident) => {
+  if (open.length === 0) return md`No open incidents.`;
+  return joinMd([md`*Open incidents*`, ...open.map((incident) => {
     const run = context.runs.getRun(incident.id);
     const where = run?.steps.find((step) => step.status !== 'succeeded' && step.status !== 'skipped');
-    return `• #${incident.id} ${escapeText(describeSubject(incident))}: ${run?.status === 'finished' ? escapeText(run.verdict ?? '') : (where ? `${where.step} ${where.status}` : 'starting')}`;
-  })].join('\n');
+    return md`• #${incident.id} ${describeSubject(incident)}: ${run?.status === 'finished' ? (run.verdict ?? '') : (where ? `${where.step} ${where.status}` : 'starting')}`;
+  })], '\n');
 }
 
 async function resolveNamespace(context: SlackContext, pod: string): Promise<string> {
@@ -30,13 +30,13 @@ async function resolveNamespace(context: SlackContext, pod: string): Promise<str
   throw new OomCheckError(
     ErrorCode.TargetInvalid,
     found.length === 0
-      ? `No pod \`${escapeText(pod)}\` in ${context.allowedNamespaces.length > 0 ? `namespaces ${context.allowedNamespaces.join(', ')}` : 'any namespace'}. Check the name, or give the namespace: \`/oom-check <namespace>/<pod>\`.`
-      : `Pods named \`${escapeText(pod)}\` are in ${found.join(', ')}: say which with \`/oom-check <namespace>/${escapeText(pod)}\`.`,
+      ? `No pod \`${pod}\` in ${context.allowedNamespaces.length > 0 ? `namespaces ${context.allowedNamespaces.join(', ')}` : 'any namespace'}. Check the name, or give the namespace: \`/oom-check <namespace>/<pod>\`.`
+      : `Pods named \`${pod}\` are in ${found.join(', ')}: say which with \`/oom-check <namespace>/${pod}\`.`,
   );
 }
 
 async function startRun(context: SlackContext, request: CommandRequest, namespace: string | null, pod: string): Promise<void> {
-  const reply = (text: string) => context.client.chat.postEphemeral({ channel: request.channelId, user: request.userId, text });
+  const reply = (text: Mrkdwn) => context.slack.ephemeral(request.channelId, request.userId, text);
   try {
     const started = await startIncident(context, {
       namespace: namespace ?? (await resolveNamespace(context, pod)),
@@ -48,18 +48,19 @@ async function startRun(context: SlackContext, request: CommandRequest, namespac
       allowedNamespaces: context.allowedNamespaces,
     });
     await context.messenger.refreshCard(started.incident.id, request.channelId);
-    if (!started.created) await reply(`Incident #${started.incident.id} is already open for ${escapeText(describeSubject(started.incident))}; its card is in <#${started.incident.chat?.channel ?? request.channelId}>.`);
+    if (!started.created) await reply(md`Incident #${started.incident.id} is already open for ${describeSubject(started.incident)}; its card is in ${channelLink(started.incident.chat?.channel ?? request.channelId)}.`);
     await context.runner.advance(started.incident.id);
   } catch (error) {
     if (!isClusterError(error) && !isOomCheckError(error)) throw error;
     const hint = isClusterError(error, 'NotFound') ? ' Check the pod name with `kubectl get pods -n <namespace>`.' : '';
-    await reply(`:warning: ${escapeText((error as Error).message)}${hint}`);
+    // The message is plain text (it may quote what the user typed): escaped here, once.
+    await reply(md`:warning: ${(error as Error).message}${hint}`);
   }
 }
 
 export interface CommandAnswer {
   /** The ack's ephemeral text, or null for a bare ack. */
-  reply: string | null;
+  reply: Mrkdwn | null;
   /** Work to start once Slack has its ack. */
   then?: () => Promise<void>;
 }
@@ -72,15 +73,15 @@ export function handleCommand(context: SlackContext, request: CommandRequest): C
   const command = parseCommand(request.text);
   switch (command.kind) {
     case 'help':
-      return { reply: `*oom-check* runs the 3-minute hotfix checklist for OOMKilled initContainers.\n${COMMAND_USAGE}` };
+      return { reply: md`*oom-check* runs the 3-minute hotfix checklist for OOMKilled initContainers.\n${COMMAND_USAGE}` };
     case 'invalid':
-      return { reply: `:warning: ${command.message}` };
+      return { reply: md`:warning: ${command.message}` };
     case 'status':
       return { reply: statusText(context) };
     case 'export': {
       const incident = context.incidents.getIncident(command.incidentId);
-      if (!incident) return { reply: `:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
-      return { reply: `Exporting the postmortem of incident #${incident.id} into its thread…`, then: () => exportPostmortem(context, incident.id, request.userId) };
+      if (!incident) return { reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
+      return { reply: md`Exporting the postmortem of incident #${incident.id} into its thread…`, then: () => exportPostmortem(context, incident.id, request.userId) };
     }
     case 'run':
       return { reply: null, then: () => startRun(context, request, command.namespace, command.pod) };
@@ -95,6 +96,6 @@ export async function exportPostmortem(context: SlackContext, incidentId: number
     filename: `postmortem-incident-${incidentId}.md`,
     title: `Postmortem: incident ${incidentId}`,
     content: markdown,
-    comment: `Postmortem of incident #${incidentId}, exported by <@${userId}>`,
+    comment: md`Postmortem of incident #${incidentId}, exported by ${mention(userId)}`,
   });
 }

@@ -1,12 +1,13 @@
-import type { types, webApi } from '@slack/bolt';
 import type { Clock, IncidentStore, Logger, RunStore } from '../../core/ports.js';
 import { SYSTEM_ACTOR } from '../../core/timeline.js';
 import { buildCardView } from './card-view.js';
 import { renderCard } from './card-blocks.js';
+import type { Mrkdwn } from './mrkdwn.js';
 import type { Pacer } from './pacer.js';
+import type { ChatRef, OutboundMessage, SlackOutbound } from './slack-outbound.js';
 
 export interface MessengerDeps {
-  client: webApi.WebClient;
+  slack: SlackOutbound;
   incidents: IncidentStore;
   runs: RunStore;
   clock: Clock;
@@ -43,27 +44,20 @@ export class IncidentMessenger {
   }
 
   /** A reply in the card's thread (the card is posted first if it is not yet). */
-  postInThread(incidentId: number, message: { text: string; blocks?: types.KnownBlock[] }): Promise<void> {
+  postInThread(incidentId: number, message: OutboundMessage): Promise<void> {
     return this.enqueue(incidentId, 'chat.postMessage', async () => {
       const chat = await this.ensureCard(incidentId);
       await this.deps.pacer.take();
-      await this.deps.client.chat.postMessage({ channel: chat.channel, thread_ts: chat.ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+      await this.deps.slack.post(chat.channel, message, chat.ts);
     });
   }
 
   /** A file in the card's thread: the postmortem export. */
-  uploadToThread(incidentId: number, file: { filename: string; title: string; content: string; comment: string }): Promise<void> {
+  uploadToThread(incidentId: number, file: { filename: string; title: string; content: string; comment: Mrkdwn }): Promise<void> {
     return this.enqueue(incidentId, 'files.uploadV2', async () => {
       const chat = await this.ensureCard(incidentId);
       await this.deps.pacer.take();
-      await this.deps.client.filesUploadV2({
-        channel_id: chat.channel,
-        thread_ts: chat.ts,
-        filename: file.filename,
-        title: file.title,
-        content: file.content,
-        initial_comment: file.comment,
-      });
+      await this.deps.slack.upload(chat, file);
     });
   }
 
@@ -72,27 +66,26 @@ export class IncidentMessenger {
     await Promise.allSettled([...this.tails.values()]);
   }
 
-  private async ensureCard(incidentId: number): Promise<{ channel: string; ts: string }> {
+  private async ensureCard(incidentId: number): Promise<ChatRef> {
     const chat = this.deps.incidents.getIncident(incidentId)?.chat ?? (await this.publishCard(incidentId));
     return chat;
   }
 
-  private async publishCard(incidentId: number): Promise<{ channel: string; ts: string }> {
-    const { incidents, runs, clock, client } = this.deps;
+  private async publishCard(incidentId: number): Promise<ChatRef> {
+    const { incidents, runs, clock, slack } = this.deps;
     const incident = incidents.getIncident(incidentId);
     if (!incident) throw new Error(`incident ${incidentId} does not exist`);
     await this.deps.pacer.take(true);
     const card = renderCard(buildCardView(incident, runs.getRun(incidentId), incidents.timeline(incidentId), clock.now()));
     if (incident.chat) {
-      await client.chat.update({ channel: incident.chat.channel, ts: incident.chat.ts, text: card.text, blocks: card.blocks });
+      await slack.update(incident.chat, card);
       return incident.chat;
     }
     const channel = this.channelHints.get(incidentId) ?? this.deps.defaultChannel;
     if (!channel) throw new Error('no channel to post the incident card in: set SLACK_CHANNEL');
-    const posted = await client.chat.postMessage({ channel, text: card.text, blocks: card.blocks });
-    if (!posted.channel || !posted.ts) throw new Error('chat.postMessage answered without channel and ts');
-    incidents.setChatRef(incidentId, { channel: posted.channel, ts: posted.ts });
-    return { channel: posted.channel, ts: posted.ts };
+    const posted = await slack.post(channel, card);
+    incidents.setChatRef(incidentId, posted);
+    return posted;
   }
 
   private enqueue(incidentId: number, method: string, job: () => Promise<void>): Promise<void> {

@@ -1,4 +1,15 @@
-/** What `/oom-check <text>` asks for. Names are checked later, against the cluster and the allow-list. */
+import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from '../../core/dns-names.js';
+import { shorten } from './mrkdwn.js';
+import { parseIncidentId } from './parse-incident-id.js';
+
+/**
+ * What `/oom-check <text>` asks for. Names are checked here, before anything reaches the cluster:
+ * a namespace is a DNS-1123 label (at most 63 characters), a pod a DNS-1123 subdomain (at most
+ * 253). Whether the namespace is allowed and the pod exists is checked later.
+ *
+ * `invalid.message` is plain text that may quote what the user typed (shortened to
+ * ECHO_MAX characters): escape it, once, where it is shown.
+ */
 export type SlackCommand =
   | { kind: 'run'; namespace: string | null; pod: string }
   | { kind: 'status' }
@@ -14,16 +25,41 @@ export const COMMAND_USAGE = [
   '`/oom-check help`: this help',
 ].join('\n');
 
+/** The most characters of the user's text an answer quotes. */
+export const ECHO_MAX = 60;
+
 const invalid = (problem: string): SlackCommand => ({ kind: 'invalid', message: `${problem}\n${COMMAND_USAGE}` });
 
+/** What the user typed, shortened, as inline code. */
+const echo = (text: string): string => `\`${shorten(text, ECHO_MAX)}\``;
+
+function namespaceProblem(namespace: string): string | null {
+  if (namespace === '') return 'Give a namespace before the `/`, e.g. `shop/checkout-7d9f8-abcde`.';
+  if (namespace.length <= 63 && DNS_1123_LABEL.test(namespace)) return null;
+  return `${echo(namespace)} is not a namespace name: use lower-case letters, digits and "-", at most 63 characters, e.g. \`shop\`.`;
+}
+
+function podProblem(pod: string): string | null {
+  if (pod === '') return 'Give a pod name after the `/`, e.g. `shop/checkout-7d9f8-abcde`.';
+  if (pod.length <= 253 && DNS_1123_SUBDOMAIN.test(pod)) return null;
+  return `${echo(pod)} is not a pod name: use lower-case letters, digits, "-" and ".", at most 253 characters, e.g. \`checkout-7d9f8-abcde\`.`;
+}
+
+function run(namespace: string | null, pod: string): SlackCommand {
+  const problem = (namespace === null ? null : namespaceProblem(namespace)) ?? podProblem(pod);
+  return problem ? invalid(problem) : { kind: 'run', namespace, pod };
+}
+
+/** Never throws: every text is a command or an `invalid` with what to fix. */
 export function parseCommand(text: string): SlackCommand {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [first, ...rest] = words;
   if (first === undefined || (first === 'help' && rest.length === 0)) return { kind: 'help' };
   if (first === 'status' && rest.length === 0) return { kind: 'status' };
   if (first === 'export') {
-    if (rest.length !== 1 || !/^[1-9]\d{0,15}$/.test(rest[0] ?? '')) return invalid('`export` takes one incident id, a whole number such as `/oom-check export 42`.');
-    return { kind: 'export', incidentId: Number(rest[0]) };
+    const incidentId = rest.length === 1 ? parseIncidentId(rest[0]) : null;
+    if (incidentId === null) return invalid('`export` takes one incident id, a whole number such as `/oom-check export 42`.');
+    return { kind: 'export', incidentId };
   }
   let namespace: string | null = null;
   const names: string[] = [];
@@ -35,7 +71,7 @@ export function parseCommand(text: string): SlackCommand {
       if (namespace !== null) return invalid('Give the namespace once.');
       namespace = value;
     } else if (word.startsWith('-')) {
-      return invalid(`Unknown option \`${word.slice(0, 40)}\`.`);
+      return invalid(`Unknown option ${echo(word)}.`);
     } else {
       names.push(word);
     }
@@ -45,8 +81,8 @@ export function parseCommand(text: string): SlackCommand {
   const slash = name.split('/');
   if (slash.length === 2) {
     if (namespace !== null) return invalid('Give the namespace either as `<namespace>/<pod>` or with `-n`, not both.');
-    return { kind: 'run', namespace: slash[0] ?? '', pod: slash[1] ?? '' };
+    return run(slash[0]!, slash[1]!);
   }
-  if (slash.length > 2) return invalid(`\`${name.slice(0, 80)}\` is not \`<namespace>/<pod>\`.`);
-  return { kind: 'run', namespace, pod: name };
+  if (slash.length > 2) return invalid(`${echo(name)} is not \`<namespace>/<pod>\`.`);
+  return run(namespace, name);
 }

@@ -1,10 +1,5 @@
-import { clock } from './mrkdwn.js';
+import { clock, joinMd, md, mention } from './mrkdwn.js';
 import type { SlackContext } from './slack-context.js';
-
-/** `<@U…>` for people, `<!subteam^S…>` for user groups: how Slack notifies each. */
-export function mention(id: string): string {
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
-}
 
 /**
  * Re-notifies approvers in the card's thread when an approval has waited longer than
@@ -23,7 +18,7 @@ export async function remindApprovers(context: SlackContext, approverIds: readon
       .at(-1)?.at;
     if (now - Date.parse(since) < remindAfterMs || (lastReminder && now - Date.parse(lastReminder) < remindAfterMs)) continue;
     await context.messenger.postInThread(run.incidentId, {
-      text: `${approverIds.map(mention).join(' ')} incident #${run.incidentId} has waited ${clock(now - Date.parse(since))} for an approval: approve, edit or reject the patch on the card.`,
+      text: md`${joinMd(approverIds.map(mention), ' ')} incident #${run.incidentId} has waited ${clock(now - Date.parse(since))} for an approval: approve, edit or reject the patch on the card.`,
     });
     context.incidents.append({ incidentId: run.incidentId, at: context.clock.now().toISOString(), kind: 'note', actor: 'oom-check', data: { text: 'reminded the approvers', reminder: true } });
     reminded.push(run.incidentId);

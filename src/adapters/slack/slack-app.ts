@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
-import type { Logger } from '../../core/ports.js';
-import { EDIT_LIMIT_MODAL, handleAction, handleEditLimit, LIMIT_BLOCK, LIMIT_INPUT, type ActionId } from './action-handler.js';
+import type { Clock, Logger } from '../../core/ports.js';
+import { EDIT_LIMIT_MODAL, handleAction, handleEditLimit, isActionId, LIMIT_BLOCK, LIMIT_INPUT } from './action-handler.js';
 import { boltLogger } from './bolt-logger.js';
 import { handleCommand } from './command-handler.js';
+import { md, shorten, type Mrkdwn } from './mrkdwn.js';
+import { parseIncidentId } from './parse-incident-id.js';
+import { requestTimeProblem } from './request-time-problem.js';
 import type { SlackContext } from './slack-context.js';
 
 export interface SlackAppOptions {
@@ -12,6 +15,8 @@ export interface SlackAppOptions {
   appToken: string | null;
   apiUrl: string | null;
   log: Logger;
+  /** Judges X-Slack-Request-Timestamp (HTTP mode). */
+  clock: Clock;
   /** True the first time a request key is seen (persisted), so retries start nothing twice. */
   firstTime(key: string): boolean;
 }
@@ -19,10 +24,26 @@ export interface SlackAppOptions {
 export interface SlackApp {
   app: App;
   /** HTTP mode: the listener for `/slack/events` on the bot's own server. Null in Socket Mode. */
-  requestListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  requestListener: RequestListener | null;
   /** Socket Mode: connects; HTTP mode: nothing to do. */
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Bolt's listener behind a check of the request's timestamp against the bot's clock, answered like a bad signature. */
+function checkRequestTime(listener: RequestListener, clock: Clock, log: Logger): RequestListener {
+  return (req, res) => {
+    const problem = requestTimeProblem(req.headers['x-slack-request-timestamp'], clock.now().getTime());
+    if (problem === null) {
+      listener(req, res);
+      return;
+    }
+    log.warn({ timestamp: shorten(String(req.headers['x-slack-request-timestamp']), 40) }, `refused a Slack request (401): ${problem}`);
+    req.resume();
+    res.writeHead(401).end();
+  };
 }
 
 function requestKey(body: Record<string, unknown>): string | null {
@@ -53,21 +74,35 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
 
   app.command('/oom-check', async ({ command, ack }) => {
     const answer = handleCommand(context(), { text: command.text, userId: command.user_id, channelId: command.channel_id });
-    await ack(answer.reply ? { response_type: 'ephemeral', text: answer.reply } : undefined);
+    await ack(answer.reply ? { response_type: 'ephemeral', text: answer.reply.text } : undefined);
     if (answer.then) context().background(`/oom-check ${command.text}`, answer.then);
   });
 
   app.action(/^oom_/, async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
-    const request = { action: action.action_id as ActionId, incidentId: Number(action.value), userId: body.user.id, triggerId: body.trigger_id };
+    const incidentId = parseIncidentId(action.value);
+    if (incidentId === null || !isActionId(action.action_id)) {
+      options.log.warn({ action: shorten(action.action_id, 80), value: shorten(String(action.value), 80), user: body.user.id }, 'a button click names no known action or incident id; ignored');
+      return;
+    }
+    const request = { action: action.action_id, incidentId, userId: body.user.id, triggerId: body.trigger_id };
     context().background(`action ${request.action}`, () => handleAction(context(), request));
   });
 
   app.view(EDIT_LIMIT_MODAL, async ({ ack, body, view }) => {
     const value = view.state.values[LIMIT_BLOCK]?.[LIMIT_INPUT]?.value ?? '';
-    const problem = await handleEditLimit(context(), Number(view.private_metadata), body.user.id, value);
-    await ack(problem ? { response_action: 'errors', errors: { [LIMIT_BLOCK]: problem } } : undefined);
+    const incidentId = parseIncidentId(view.private_metadata);
+    if (incidentId === null) options.log.warn({ privateMetadata: shorten(view.private_metadata, 80), user: body.user.id }, 'an Edit limit submission names no incident id');
+    let problem: Mrkdwn | null;
+    try {
+      problem = await handleEditLimit(context(), { incidentId, userId: body.user.id, value });
+    } catch (error) {
+      // Slack shows "We had some trouble connecting" for a submission never acknowledged: say more.
+      options.log.error({ err: error, incidentId }, 'an Edit limit submission failed');
+      problem = md`oom-check could not handle this limit (the error is in its log). Try again, or use the buttons on the incident's card.`;
+    }
+    await ack(problem ? { response_action: 'errors', errors: { [LIMIT_BLOCK]: problem.text } } : undefined);
   });
 
   app.event('message', async ({ event }) => {
@@ -84,7 +119,7 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
 
   return {
     app,
-    requestListener: http ? http.requestListener : null,
+    requestListener: http ? checkRequestTime(http.requestListener, options.clock, options.log) : null,
     start: async () => {
       if (socket) await app.start();
     },

@@ -1,10 +1,10 @@
-import type { webApi } from '@slack/bolt';
 import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../../core/ports.js';
 import type { Runbook } from '../../core/runbook-schema.js';
 import type { Lifecycle } from '../../runbook/lifecycle.js';
 import type { Runner } from '../../runbook/runner.js';
 import type { Approvers } from './approvers.js';
 import type { IncidentMessenger } from './incident-messenger.js';
+import type { SlackOutbound } from './slack-outbound.js';
 
 /** What the Slack handlers share: the checklist, Slack's client, and work still running after an ack. */
 export interface SlackContext {
@@ -15,7 +15,8 @@ export interface SlackContext {
   lifecycle: Lifecycle;
   clock: Clock;
   log: Logger;
-  client: webApi.WebClient;
+  /** Every message the handlers send, text escaped by construction. */
+  slack: SlackOutbound;
   messenger: IncidentMessenger;
   approvers: Approvers;
   runbook: Runbook;

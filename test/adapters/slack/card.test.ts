@@ -53,7 +53,7 @@ const actionIds = (card: ReturnType<typeof renderCard>) =>
 describe('the incident card', () => {
   test('waiting for approval: the proposal, the budget clock and Approve / Edit / Reject / Export', () => {
     const card = renderCard(buildCardView(incident, run({ detect: 'succeeded', propose: 'succeeded', approve: 'waiting-approval' }), [event('step.waiting', { message: 'waiting for an approver', budgetMs: 180000 })], now));
-    expect(card.text).toBe('Incident 7: Waiting for approval: Deployment shop/checkout');
+    expect(card.text.text).toBe('Incident 7: Waiting for approval: Deployment shop/checkout');
     expect(JSON.stringify(card.blocks)).toContain('1:05 of 3:00');
     expect(JSON.stringify(card.blocks)).toContain('64Mi → *128Mi*');
     expect(actionIds(card)).toEqual(['oom_approve', 'oom_edit_limit', 'oom_reject', 'oom_export']);
@@ -93,6 +93,15 @@ describe('the incident card', () => {
       findings: [{ title: 'Proposed', severity: 'info', diff: { before: { 'limits.memory': '64Mi' }, after: { 'limits.memory': '128Mi' } } }],
     });
     expect(JSON.stringify(proposal?.blocks)).toContain('- limits.memory: 64Mi\\n+ limits.memory: 128Mi');
-    expect(renderThreadMessage({ ...base, step: null, status: 'finished', message: 'fix applied and verified', findings: [], verdict: 'fixed' })?.text).toContain('fix applied and verified');
+    expect(renderThreadMessage({ ...base, step: null, status: 'finished', message: 'fix applied and verified', findings: [], verdict: 'fixed' })?.text.text).toContain('fix applied and verified');
+  });
+
+  test('the notification text beside the blocks is escaped like the blocks', () => {
+    const message = 'go1.21.5 <!channel> <https://evil.example|click> & more';
+    const thread = renderThreadMessage({ incidentId: 7, elapsedMs: 1, budgetMs: 180000, verdict: null, step: 'image-info', status: 'succeeded', message, findings: [{ title: message, severity: 'info' }] });
+    expect(thread?.text.text).toBe('image-info: go1.21.5 &lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; more');
+    expect(JSON.stringify(thread?.blocks)).not.toContain('<!channel>');
+    const card = renderCard(buildCardView({ ...incident, namespace: 'a<!channel>' }, undefined, [], now));
+    expect(card.text.text).toBe('Incident 7: OOMKilled: Deployment a&lt;!channel&gt;/checkout');
   });
 });
