@@ -3,7 +3,7 @@ import pino from 'pino';
 import { systemClock } from '../../src/adapters/clock/system-clock.js';
 import { KubeCluster } from '../../src/adapters/k8s/kube-cluster.js';
 import type { Pod } from '../../src/core/k8s-types.js';
-import type { Clock } from '../../src/core/ports.js';
+import type { Clock, Cluster } from '../../src/core/ports.js';
 import type { RunUpdate } from '../../src/core/run.js';
 import type { Runbook } from '../../src/core/runbook-schema.js';
 import { startIncident } from '../../src/runbook/start-incident.js';
@@ -28,14 +28,18 @@ export interface Harness extends Omit<WiredChecklist, 'cluster'> {
 }
 
 /** The whole checklist over real HTTP: simulator, client-node adapter, SQLite in memory. */
-export async function startHarness(scenario: string, tweak: (runbook: Runbook) => void = () => {}, options: { clock?: Clock } = {}): Promise<Harness> {
+export async function startHarness(
+  scenario: string,
+  tweak: (runbook: Runbook) => void = () => {},
+  options: { clock?: Clock; /** Wraps the cluster the checklist uses (fault injection); `h.cluster` stays the real one. */ cluster?: (real: Cluster) => Cluster } = {},
+): Promise<Harness> {
   const sim = await startSimulator({ scenario, timeScale: 0.001 });
   const kc = new KubeConfig();
   kc.loadFromOptions(sim.kubeconfig());
   const cluster = new KubeCluster(kc);
   const updates: RunUpdate[] = [];
   const clock = options.clock ?? systemClock;
-  const checklist = wireChecklist({ dbPath: ':memory:', cluster, clock, log: pino({ level: 'silent' }), observers: [{ onUpdate: (update) => updates.push(update) }] });
+  const checklist = wireChecklist({ dbPath: ':memory:', cluster: options.cluster?.(cluster) ?? cluster, clock, log: pino({ level: 'silent' }), observers: [{ onUpdate: (update) => updates.push(update) }] });
   const runbook = defaultRunbook((runbook) => {
     runbook.steps.wait.timeoutSeconds = 20;
     runbook.steps.health.timeoutSeconds = 5;
