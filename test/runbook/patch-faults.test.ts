@@ -3,11 +3,6 @@ import type { Cluster } from '../../src/core/ports.js';
 import { incidentFacts } from '../../src/core/postmortem/incident-facts.js';
 import { startHarness, type Harness } from './checklist-harness.js';
 
-type Workload = { spec: { template: { spec: { initContainers: Array<{ name: string; resources: { limits: { memory: string } } }> } } } };
-
-const migrateLimit = (h: Harness) =>
-  (h.sim.getObject('Deployment', 'shop', 'checkout') as unknown as Workload).spec.template.spec.initContainers.find((c) => c.name === 'migrate')?.resources.limits.memory;
-
 /** The cluster, with its real patchWorkload replaced by `patch` (which may call the real one). */
 function withPatch(cluster: Cluster, patch: (real: Cluster['patchWorkload'], ...args: Parameters<Cluster['patchWorkload']>) => ReturnType<Cluster['patchWorkload']>): Cluster {
   const real = cluster.patchWorkload.bind(cluster);
