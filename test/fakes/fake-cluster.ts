@@ -2,6 +2,7 @@ import { ClusterError } from '../../src/core/cluster-error.js';
 import type { WorkloadRef } from '../../src/core/incident.js';
 import type { ObjectMeta, OwnerReference, Pod, PodEvent, Workload } from '../../src/core/k8s-types.js';
 import type { Cluster, ExecResult, ProxyResponse } from '../../src/core/ports.js';
+import { parseLabelSelector } from '../../src/sim/label-selector.js';
 
 /** A pod of Deployment `workload` (through ReplicaSet `workload-5f6d7c8b9`) whose init container `container` was OOMKilled. */
 export function oomKilledPod(namespace: string, name: string, workload: string, container = 'migrate'): Pod {
@@ -55,9 +56,12 @@ export class FakeCluster implements Cluster {
     return structuredClone(pod);
   }
 
-  async listPods(namespace: string | null): Promise<Pod[]> {
+  async listPods(namespace: string | null, labelSelector: string): Promise<Pod[]> {
     this.touch();
-    return [...this.pods.values()].filter((pod) => namespace === null || pod.metadata.namespace === namespace).map((pod) => structuredClone(pod));
+    const matches = parseLabelSelector(labelSelector);
+    return [...this.pods.values()]
+      .filter((pod) => (namespace === null || pod.metadata.namespace === namespace) && matches(pod.metadata.labels))
+      .map((pod) => structuredClone(pod));
   }
 
   async podEvents(): Promise<PodEvent[]> {
@@ -80,9 +84,11 @@ export class FakeCluster implements Cluster {
     this.touch();
   }
 
-  async findPodNamespaces(pod: string): Promise<string[]> {
+  async findPodNamespaces(pod: string, namespaces: readonly string[]): Promise<string[]> {
     this.touch();
-    return [...this.pods.values()].filter((p) => p.metadata.name === pod).map((p) => p.metadata.namespace ?? '');
+    return [...this.pods.values()]
+      .filter((p) => p.metadata.name === pod && (namespaces.length === 0 || namespaces.includes(p.metadata.namespace ?? '')))
+      .map((p) => p.metadata.namespace ?? '');
   }
 
   getWorkload(namespace: string, ref: WorkloadRef): Promise<Workload> {
