@@ -28,6 +28,9 @@ import { onSchedule } from './runbook/on-schedule.js';
 import { sweep } from './triggers/sweep.js';
 import { wireChecklist, type WiredChecklist } from './wire-checklist.js';
 
+/** A write the bot makes waits this long for another process's lock, then gives up and retries later. */
+const BOT_BUSY_TIMEOUT_MS = 250;
+
 export interface BotOptions {
   env: NodeJS.ProcessEnv;
   clock?: Clock;
@@ -63,7 +66,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const cluster = options.cluster ?? new KubeCluster(loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context }), config.cluster.timeouts);
   const observers: RunObserver[] = [];
   const late: { context?: SlackContext } = {};
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
   const { alerts } = checklist;
   const requestLog = new SqliteRequestLog(checklist.db);
   const metrics = new Metrics();

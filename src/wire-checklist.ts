@@ -58,8 +58,14 @@ export function wireChecklist(options: {
   observers?: RunObserver[];
   steps?: ChecklistSteps;
   claimTtlMs?: number;
+  /**
+   * How long a write waits for another process's lock. The bot keeps it short: better-sqlite3
+   * waits synchronously, so a long wait would freeze the whole process (health checks included).
+   */
+  busyTimeoutMs?: number;
 }): WiredChecklist {
   const { db } = openDatabase(options.dbPath);
+  if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
   const incidents = new SqliteIncidentStore(db);
   const runs = new SqliteRunStore(db, incidents);
   const alerts = new SqliteAlertStore(db);

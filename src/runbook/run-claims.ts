@@ -1,4 +1,4 @@
-import { ErrorCode, OomCheckError } from '../core/errors.js';
+import { ErrorCode, isOomCheckError, OomCheckError } from '../core/errors.js';
 import type { Clock, RunStore } from '../core/ports.js';
 import type { RunClaim, RunRecord } from '../core/run.js';
 
@@ -93,7 +93,16 @@ export class RunClaims {
     } finally {
       stop.abort();
       await keeping;
-      if (!lost.signal.aborted) this.release(incidentId);
+      if (!lost.signal.aborted) this.releaseIfPossible(incidentId);
+    }
+  }
+
+  /** Gives the run up; when the database is locked the claim simply expires on its own. */
+  private releaseIfPossible(incidentId: number): void {
+    try {
+      this.release(incidentId);
+    } catch (error) {
+      if (!isOomCheckError(error, ErrorCode.DatabaseBusy)) throw error;
     }
   }
 }

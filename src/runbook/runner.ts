@@ -210,6 +210,12 @@ export class Runner {
       this.deps.log.warn({ incidentId: incident.id, step: name }, 'another oom-check process took over the run; this process stopped advancing it');
       return false;
     }
+    // Nothing can be recorded while the database is locked: the step runs again once its claim
+    // lapses and the orphan schedule picks the run up (a step never half-records).
+    if (isOomCheckError(error, ErrorCode.DatabaseBusy)) {
+      this.deps.log.warn({ incidentId: incident.id, step: name }, 'the database is locked by another process; the run resumes when it is free');
+      return false;
+    }
     const at = this.deps.clock.now().toISOString();
     const clusterError = isClusterError(error) ? error : null;
     const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,4 @@
 import { oomKilledPod } from '../support/sim-pods.js';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +7,12 @@ import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
 import { SqliteIncidentStore } from '../../src/adapters/sqlite/sqlite-incident-store.js';
 import { SqliteRunStore } from '../../src/adapters/sqlite/sqlite-run-store.js';
 import { ACTIONS } from '../../src/adapters/slack/card-blocks.js';
-import { packageRoot } from '../../src/paths.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { startBot } from '../../src/start-bot.js';
 import { pollUntil } from '../sim/helpers/poll.js';
 import { blockActionPayload, slashCommandFields } from '../support/slack/payloads.js';
 import { blockActionBody, postToBolt, slashCommandBody } from '../support/slack/sign-request.js';
+import { serveProcess } from '../support/cli-process.js';
 import { startSlackReplica, type SlackReplica } from '../support/slack/slack-replica.js';
 import { APPROVER, botEnv, CHANNEL, SECRET } from './bot-harness.js';
 
@@ -74,20 +73,7 @@ describe('the bot over its life', () => {
 
   test('SIGTERM during a run, then restart: the run resumes and its card keeps updating', async () => {
     await setUp(0.3);
-    const serve = (): { child: ChildProcess; url: Promise<string>; output: () => string } => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { cwd: packageRoot, env: { ...process.env, ...env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      const url = new Promise<string>((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /serving on (http:\/\/\S+)/.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${output}`)));
-      });
-      return { child, url, output: () => output };
-    };
+    const serve = () => serveProcess(env);
 
     const first = serve();
     const url = await first.url;

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { alreadyClosed, checkNewEvent, checkNewIncident, incidentNotFound } from '../../core/check-records.js';
 import { dedupeKeyFor, type Incident, type NewIncident } from '../../core/incident.js';
 import { ErrorCode, OomCheckError } from '../../core/errors.js';
+import { writing } from './writing.js';
 import type { IncidentFilter, IncidentStore, OpenResult } from '../../core/ports.js';
 import { isVerdict, type Verdict } from '../../core/run.js';
 import type { NewTimelineEvent, TimelineData, TimelineEvent, TimelineKind } from '../../core/timeline.js';
@@ -100,7 +101,7 @@ export class SqliteIncidentStore implements IncidentStore {
   openIncident(input: NewIncident): OpenResult {
     checkNewIncident(input);
     const dedupeKey = dedupeKeyFor(input);
-    return this.db.transaction((): OpenResult => {
+    return writing(() => this.db.transaction((): OpenResult => {
       const existing = this.sql.findOpen.get(dedupeKey) as IncidentRow | undefined;
       if (existing) return { incident: toIncident(existing), created: false };
       const row = this.sql.insertIncident.get({
@@ -123,7 +124,7 @@ export class SqliteIncidentStore implements IncidentStore {
         data: { trigger: input.trigger, pod: input.pod, container: input.container },
       });
       return { incident, created: true };
-    }).immediate();
+    }).immediate());
   }
 
   getIncident(id: number): Incident | undefined {
@@ -142,7 +143,7 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   setChatRef(id: number, chat: { channel: string; ts: string }): Incident {
-    const row = this.sql.setChat.get(chat.channel, chat.ts, id) as IncidentRow | undefined;
+    const row = writing(() => this.sql.setChat.get(chat.channel, chat.ts, id)) as IncidentRow | undefined;
     if (!row) throw incidentNotFound(id);
     return toIncident(row);
   }
@@ -159,7 +160,7 @@ export class SqliteIncidentStore implements IncidentStore {
 
   closeIncident(id: number, close: { at: string; verdict: Verdict; actor: string; summary?: string }): Incident {
     checkNewEvent({ incidentId: id, at: close.at, kind: 'incident.closed', actor: close.actor });
-    return this.db.transaction((): Incident => {
+    return writing(() => this.db.transaction((): Incident => {
       const row = this.sql.close.get(close.at, close.verdict, id) as IncidentRow | undefined;
       if (!row) {
         const existing = this.getIncident(id);
@@ -174,17 +175,17 @@ export class SqliteIncidentStore implements IncidentStore {
         data: { verdict: close.verdict, ...(close.summary ? { summary: close.summary } : {}) },
       });
       return toIncident(row);
-    }).immediate();
+    }).immediate());
   }
 
   append(event: NewTimelineEvent): TimelineEvent {
     checkNewEvent(event);
-    return this.insertEvent(event);
+    return writing(() => this.insertEvent(event));
   }
 
   appendMany(events: readonly NewTimelineEvent[]): TimelineEvent[] {
     events.forEach(checkNewEvent);
-    return this.db.transaction(() => events.map((event) => this.insertEvent(event))).immediate();
+    return writing(() => this.db.transaction(() => events.map((event) => this.insertEvent(event))).immediate());
   }
 
   timeline(incidentId: number): TimelineEvent[] {

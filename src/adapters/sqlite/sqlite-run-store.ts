@@ -5,6 +5,7 @@ import { isVerdict, STEP_NAMES, type RunClaim, type RunRecord, type RunSpec, typ
 import { parseRunSpec } from '../../core/run-spec.js';
 import { parseStoredResult } from '../../core/step-results.js';
 import type { SqliteIncidentStore } from './sqlite-incident-store.js';
+import { writing } from './writing.js';
 
 interface RunRow {
   incident_id: number;
@@ -73,7 +74,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   createRun(incidentId: number, spec: RunSpec, at: string): RunRecord {
-    this.db.transaction(() => {
+    writing(() => this.db.transaction(() => {
       try {
         this.sql.insertRun.run(incidentId, JSON.stringify(spec), at, at);
       } catch (error) {
@@ -87,7 +88,7 @@ export class SqliteRunStore implements RunStore {
         throw error;
       }
       STEP_NAMES.forEach((step, position) => this.sql.insertStep.run(incidentId, position, step));
-    }).immediate();
+    }).immediate());
     return this.getRun(incidentId)!;
   }
 
@@ -138,7 +139,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   transition(incidentId: number, change: RunTransition): RunRecord | null {
-    const applied = this.db.transaction((): boolean => {
+    const applied = writing(() => this.db.transaction((): boolean => {
       const { step } = change;
       if (change.owner !== undefined && (this.sql.getClaim.get(incidentId) as RunClaim | undefined)?.owner !== change.owner) return false;
       if (step) {
@@ -163,18 +164,18 @@ export class SqliteRunStore implements RunStore {
       if (change.events && change.events.length > 0) this.incidents.appendMany(change.events);
       if (change.container !== undefined) this.sql.setContainer.run(change.container, incidentId);
       return true;
-    }).immediate();
+    }).immediate());
     return applied ? this.getRun(incidentId)! : null;
   }
 
   claim(incidentId: number, claim: RunClaim, at: string, options: { replacing?: string } = {}): ClaimAnswer {
-    const holder = this.db.transaction((): RunClaim | null => {
+    const holder = writing(() => this.db.transaction((): RunClaim | null => {
       const current = this.sql.getClaim.get(incidentId) as RunClaim | undefined;
       const free = !current || current.owner === claim.owner || current.owner === options.replacing || current.until <= at;
       if (current && !free) return { owner: current.owner, until: current.until };
       this.sql.putClaim.run(incidentId, claim.owner, at, claim.until);
       return null;
-    }).immediate();
+    }).immediate());
     if (holder) return { ok: false, holder };
     const run = this.getRun(incidentId);
     if (!run) throw new OomCheckError(ErrorCode.IncidentNotFound, `incident ${incidentId} has no checklist run`);
@@ -182,6 +183,6 @@ export class SqliteRunStore implements RunStore {
   }
 
   release(incidentId: number, owner: string): void {
-    this.sql.release.run(incidentId, owner);
+    writing(() => this.sql.release.run(incidentId, owner));
   }
 }
