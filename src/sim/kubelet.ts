@@ -78,6 +78,11 @@ export class Kubelet {
     return memory;
   }
 
+  /** Real time (ms) at which the container's current process started, or undefined when it is not running. */
+  runningSince(namespace: string, pod: string, container: string): number | undefined {
+    return this.runs.get(`${namespace}/${pod}`)?.running.get(container)?.startedMs;
+  }
+
   /** Graceful deletion: deletionTimestamp now, Killing events, the object gone once containers stop. */
   terminate(namespace: string, name: string, graceSeconds = 30): Pod {
     const pod = this.store.get<Pod>('Pod', namespace, name);

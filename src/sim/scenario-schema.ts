@@ -52,8 +52,11 @@ export const imageInfoPayloadSchema = z.looseObject({
 const httpSchema = z.strictObject({
   /** Port these endpoints listen on; defaults to the container's first port. */
   port: z.number().int().min(1).max(65535).optional(),
-  /** `running`: answers only while the container runs. `always`: also while it waits or crash-loops. */
-  reachable: z.enum(['running', 'always']).default('running'),
+  /**
+   * Sim seconds from the container's start until its server listens (a process binds its port after
+   * its start-up work); before that, and whenever the container is not running, nothing listens.
+   */
+  listenAfterSeconds: z.number().nonnegative().default(0),
   /** A payload object, or `malformed` for a truncated JSON body; omit for a 404 on that path. */
   imageInfo: z.union([imageInfoPayloadSchema, z.literal('malformed')]).optional(),
   imageInfoPath: z.string().startsWith('/').default('/debug/image-info'),

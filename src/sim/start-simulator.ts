@@ -87,7 +87,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       deniedNamespaces: new Set(scenario.namespaces.filter((n) => n.denied).map((n) => n.name)),
       onPatched: (kind, ns, name) => patches.set(`${kind}/${ns ?? ''}/${name}`, (patches.get(`${kind}/${ns ?? ''}/${name}`) ?? 0) + 1),
     },
-    new PodProxy(store, behaviours, timers),
+    new PodProxy(store, behaviours, timers, kubelet),
     new ExecSocket(store, kubelet, behaviours),
     log,
   );

@@ -168,7 +168,7 @@ workloads:
     name: svc
     namespace: web
     initContainers:
-      - { name: init, image: i:1, peakMemory: 8Mi, runSeconds: 1, ports: [8080], http: { reachable: always, imageInfo: malformed } }
+      - { name: init, image: i:1, peakMemory: 8Mi, runSeconds: 1 }
     containers:
       - name: app
         image: a:1
@@ -176,7 +176,7 @@ workloads:
         steadyMemory: 48Mi
         limits: { memory: 128Mi }
         ports: [8080, 9090]
-        http: { health: failing }
+        http: { health: failing, imageInfo: malformed }
         exec: [{ command: [cat, /etc/os-release], stdout: "ID=alpine\\n" }]
       - { name: slow, image: s:1, peakMemory: 8Mi, ports: [7070], http: { health: slow, healthDelaySeconds: 0.05 } }
 `;
