@@ -45,7 +45,7 @@ export class PodProxy {
     private readonly store: ObjectStore,
     private readonly behaviours: BehaviourBook,
     private readonly timers: ScaledTimers,
-    private readonly kubelet: Pick<Kubelet, 'runningSince'>,
+    private readonly kubelet: Pick<Kubelet, 'processAge'>,
   ) {}
 
   /** The pod name inside `nameWithPort`, for authorization before anything else. */
@@ -55,8 +55,8 @@ export class PodProxy {
 
   /** Whether the container's process runs and its server has started listening. */
   private listening(namespace: string, pod: string, container: string, behaviour: ContainerBehaviour): boolean {
-    const since = this.kubelet.runningSince(namespace, pod, container);
-    return since !== undefined && this.timers.simSecondsSince(since) >= (behaviour.http?.listenAfterSeconds ?? 0);
+    const age = this.kubelet.processAge(namespace, pod, container);
+    return age !== undefined && age >= (behaviour.http?.listenAfterSeconds ?? 0);
   }
 
   serve(res: ServerResponse, namespace: string, nameWithPort: string, rawPath: string): void {
