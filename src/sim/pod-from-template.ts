@@ -26,6 +26,18 @@ function defaultContainer(c: Container): Container {
   return out;
 }
 
+/** Volume-source defaults (SetDefaults_ConfigMapVolumeSource and friends): file mode 0644, hostPath type "". */
+function defaultVolume(volume: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(volume);
+  for (const source of ['configMap', 'secret', 'downwardAPI', 'projected']) {
+    const s = out[source] as Record<string, unknown> | undefined;
+    if (s && typeof s === 'object') s.defaultMode ??= 420;
+  }
+  const hostPath = out.hostPath as Record<string, unknown> | undefined;
+  if (hostPath && typeof hostPath === 'object') hostPath.type ??= '';
+  return out;
+}
+
 /**
  * SetDefaults_PodSpec: applied to pod templates on every write, as the API server does, so a
  * patched template keeps the same shape (and the same pod-template-hash for the same content).
@@ -39,6 +51,7 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
   out.securityContext ??= {};
   if (Array.isArray(out.initContainers)) out.initContainers = out.initContainers.map(defaultContainer);
   if (Array.isArray(out.containers)) out.containers = out.containers.map(defaultContainer);
+  if (Array.isArray(out.volumes)) out.volumes = (out.volumes as Array<Record<string, unknown>>).map(defaultVolume);
   return out;
 }
 
