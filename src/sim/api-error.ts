@@ -95,12 +95,13 @@ export class ApiError extends Error {
     const qualifiedKind = group ? `${kind}.${group}` : kind;
     const list = causes.map((c) => `${c.field}: ${c.message}`);
     const joined = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
-    return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, {
-      name,
-      group: group || undefined,
-      kind,
-      causes,
-    });
+    // Empty name, group and kind are omitted from details (omitempty), as for the patch handler's
+    // decode failures, which have none.
+    const details: StatusDetails = { causes };
+    if (name) details.name = name;
+    if (group) details.group = group;
+    if (kind) details.kind = kind;
+    return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, details);
   }
 
   /** The RBAC denial wording of the real authorizer. */

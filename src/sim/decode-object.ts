@@ -8,6 +8,7 @@
 import { ApiError } from './api-error.js';
 import type { PatchResult } from './apply-patch.js';
 import { goFormat } from './go-format.js';
+import { parseGoQuantity, quantityText } from './go-quantity.js';
 import type { JsonObject, JsonValue, KubeObject } from './k8s-types.js';
 import type { ResourceDef } from './resource-registry.js';
 
@@ -54,7 +55,70 @@ export function decodePatched(def: ResourceDef, result: PatchResult): KubeObject
   if (!isObject(result.patched)) {
     throw undecodablePatch(result, `json: cannot unmarshal ${Array.isArray(result.patched) ? 'array' : 'string'} into Go value of type v1.${def.kind}`);
   }
-  const decoded = dropUntyped(result.patched) as unknown as KubeObject;
-  if (!isObject(decoded.metadata as JsonValue)) decoded.metadata = { name: '' };
-  return decoded;
+  const decoded = dropUntyped(result.patched) as JsonObject;
+  const problem = quantityDecodeError(decoded);
+  if (problem) throw undecodablePatch(result, problem);
+  if (!isObject(decoded.metadata)) decoded.metadata = { name: '' };
+  return decoded as unknown as KubeObject;
+}
+
+/** The pod specs an object carries: a Pod's own, a workload's template. */
+function podSpecsOf(object: JsonObject): JsonObject[] {
+  const spec = object.spec;
+  if (!isObject(spec)) return [];
+  const template = spec.template;
+  if (isObject(template) && isObject(template.spec)) return [template.spec];
+  return 'containers' in spec ? [spec] : [];
+}
+
+/**
+ * The first value that does not decode into a resource.Quantity, with ParseQuantity's error, in
+ * the order Go's decoder meets them (PodSpec field order: volumes, initContainers, containers,
+ * ephemeralContainers, overhead; limits before requests).
+ */
+export function quantityDecodeError(object: JsonObject): string | undefined {
+  const check = (value: JsonValue | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = parseGoQuantity(quantityText(value));
+    return parsed.ok ? undefined : parsed.error;
+  };
+  for (const spec of podSpecsOf(object)) {
+    for (const volume of Array.isArray(spec.volumes) ? spec.volumes : []) {
+      const emptyDir = isObject(volume) ? volume.emptyDir : undefined;
+      const problem = isObject(emptyDir) ? check(emptyDir.sizeLimit) : undefined;
+      if (problem) return problem;
+    }
+    for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+      for (const container of Array.isArray(spec[list]) ? (spec[list] as JsonValue[]) : []) {
+        const resources = isObject(container) ? container.resources : undefined;
+        for (const kind of ['limits', 'requests']) {
+          const values = isObject(resources) ? resources[kind] : undefined;
+          for (const value of isObject(values) ? Object.values(values) : []) {
+            const problem = check(value);
+            if (problem) return problem;
+          }
+        }
+      }
+    }
+    for (const value of isObject(spec.overhead) ? Object.values(spec.overhead) : []) {
+      const problem = check(value);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A PUT or POST body decoded into `def`'s type: the handler's 400 "<Kind> in version "<v>" cannot be
+ * handled as a <Kind>: <decode error>" (transformDecodeError) when a value does not fit.
+ */
+export function decodeBody(def: ResourceDef, body: JsonObject): KubeObject {
+  const decoded = dropUntyped(body) as JsonObject;
+  const problem = quantityDecodeError(decoded);
+  if (problem) {
+    const kind = typeof body.kind === 'string' && body.kind ? body.kind : def.kind;
+    const version = typeof body.apiVersion === 'string' && body.apiVersion ? (body.apiVersion.split('/').pop() ?? def.version) : def.version;
+    throw ApiError.badRequest(`${kind} in version "${version}" cannot be handled as a ${def.kind}: ${problem}`);
+  }
+  return decoded as unknown as KubeObject;
 }

@@ -127,7 +127,7 @@ test('strategic merge patch with dryRun=All returns the result without storing i
   ]);
 });
 
-test('json-patch (the default type) and merge-patch work; unknown types are 415; bad quantities 422', async () => {
+test('json-patch (the default type) and merge-patch work; unknown types are 415; bad quantities 422 in both shapes', async () => {
   const apps = kc.makeApiClient(AppsV1Api);
   const jsonPatch = [{ op: 'replace', path: '/spec/template/spec/initContainers/0/resources/limits/memory', value: '80Mi' }];
   const a = await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'checkout', body: jsonPatch });
@@ -139,11 +139,19 @@ test('json-patch (the default type) and merge-patch work; unknown types are 415;
   expect(unsupported.code).toBe(415);
   expect(JSON.parse(unsupported.body)).toMatchObject({ reason: 'UnsupportedMediaType', code: 415 });
 
-  const invalid = await apiError(apps.patchNamespacedDeployment({ namespace: 'shop', name: 'checkout', body: raiseTo('lots') }, strategic));
+  // A value that is no quantity fails the decode: 422 on field "patch", no kind or name in details.
+  const undecodable = await apiError(apps.patchNamespacedDeployment({ namespace: 'shop', name: 'checkout', body: raiseTo('lots') }, strategic));
+  expect(undecodable.code).toBe(422);
+  const decodeStatus = JSON.parse(undecodable.body);
+  expect(decodeStatus).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Invalid', code: 422, details: { causes: [{ reason: 'FieldValueInvalid', field: 'patch' }] } });
+  expect(decodeStatus.details.name).toBeUndefined();
+  expect(decodeStatus.message).toMatch(/^ "" is invalid: patch: Invalid value: "map\[spec:map\[template:.*memory:lots.*": quantities must match the regular expression/);
+  // A quantity that decodes but is negative fails validation: the Deployment and the field are named.
+  const invalid = await apiError(apps.patchNamespacedDeployment({ namespace: 'shop', name: 'checkout', body: raiseTo('-1Mi') }, strategic));
   expect(invalid.code).toBe(422);
   const status = JSON.parse(invalid.body);
   expect(status).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Invalid', code: 422, details: { name: 'checkout', group: 'apps', kind: 'Deployment' } });
-  expect(status.details.causes[0].field).toBe('spec.template.spec.initContainers[0].resources.limits[memory]');
+  expect(status.details.causes[0]).toEqual({ reason: 'FieldValueInvalid', field: 'spec.template.spec.initContainers[0].resources.limits[memory]', message: 'Invalid value: "-1Mi": must be greater than or equal to 0' });
 
   const missing = await apiError(apps.readNamespacedDeployment({ namespace: 'shop', name: 'nope' }));
   expect(JSON.parse(missing.body)).toMatchObject({ reason: 'NotFound', message: 'deployments.apps "nope" not found', code: 404 });

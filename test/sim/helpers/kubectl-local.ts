@@ -17,6 +17,8 @@ export type LocalResult = { ok: true; object: Record<string, unknown> } | { ok: 
 export interface LocalPatcher {
   /** Patches `object` (written to a file once per call) the way kubectl would, without a server. */
   patch(object: unknown, type: PatchKind, patch: unknown): Promise<LocalResult>;
+  /** `kubectl set resources --local`: kubectl parses the quantity with apimachinery's ParseQuantity. */
+  setLimits(object: unknown, container: string, limits: string): Promise<LocalResult>;
   cleanup(): Promise<void>;
 }
 
@@ -40,23 +42,31 @@ export async function localPatcher(concurrency = 2): Promise<LocalPatcher> {
     else running--;
   };
   let counter = 0;
-  return {
-    async patch(object, type, patch) {
-      const file = join(dir, `object-${counter++}.json`);
-      await writeFile(file, JSON.stringify(object));
-      await slot();
-      try {
-        return await new Promise<LocalResult>((resolve) => {
-          const args = ['patch', '--local', '-f', file, '--type', type, '-p', JSON.stringify(patch), '-o', 'json'];
-          execFile(KUBECTL, args, { env, timeout: 30_000 }, (error, stdout, stderr) => {
-            if (error) resolve({ ok: false, error: String(stderr).replace(/^error: /, '').trimEnd() });
-            else resolve({ ok: true, object: JSON.parse(String(stdout)) as Record<string, unknown> });
-          });
+  /** Runs kubectl on `object` written to a file (`{}` in args stands for the file). */
+  const onFile = async (object: unknown, args: string[]): Promise<LocalResult> => {
+    const file = join(dir, `object-${counter++}.json`);
+    await writeFile(file, JSON.stringify(object));
+    await slot();
+    try {
+      return await new Promise<LocalResult>((resolve) => {
+        execFile(KUBECTL, args.map((a) => (a === '{}' ? file : a)), { env, timeout: 30_000 }, (error, stdout, stderr) => {
+          if (error) return resolve({ ok: false, error: String(stderr).replace(/^error: /, '').trimEnd() });
+          // kubectl prints nothing when the command changes nothing (set resources to the same value).
+          if (String(stdout).trim() === '') return resolve({ ok: true, object: object as Record<string, unknown> });
+          try {
+            resolve({ ok: true, object: JSON.parse(String(stdout)) as Record<string, unknown> });
+          } catch (parseError) {
+            resolve({ ok: false, error: `kubectl printed no JSON: ${(parseError as Error).message}` });
+          }
         });
-      } finally {
-        release();
-      }
-    },
+      });
+    } finally {
+      release();
+    }
+  };
+  return {
+    patch: (object, type, patch) => onFile(object, ['patch', '--local', '-f', '{}', '--type', type, '-p', JSON.stringify(patch), '-o', 'json']),
+    setLimits: (object, container, limits) => onFile(object, ['set', 'resources', '--local', '-f', '{}', '-c', container, `--limits=${limits}`, '-o', 'json']),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
