@@ -48,6 +48,8 @@ export class ContainerRunner {
     private readonly events: EventRecorder,
     private readonly behaviours: BehaviourBook,
     private readonly log: Logger,
+    /** Whether node-problem-detector runs on the nodes and reports OOM kills as Node events. */
+    private readonly nodeProblemDetector: boolean,
   ) {}
 
   /** The first start of a container in its pod. */
@@ -78,6 +80,7 @@ export class ContainerRunner {
     this.events.record(current, 'Normal', 'Pulled', `Container image "${spec.image}" already present on machine`, kubeletSource(current), where);
     this.events.record(current, 'Normal', 'Created', `Created container: ${name}`, kubeletSource(current), where);
     const containerID = `containerd://${randomBytes(32).toString('hex')}`;
+    const probe = spec.readinessProbe as { initialDelaySeconds?: number } | undefined;
     const pod = updatePod(this.store, run, (p, now) => {
       const s = containerStatus(p, init, name);
       if (!s) return;
@@ -87,7 +90,10 @@ export class ContainerRunner {
       s.containerID = containerID;
       s.imageID = imageId(spec.image);
       s.started = true;
-      s.ready = false;
+      // Without a readiness probe an app container is ready as soon as it runs (prober manager:
+      // no worker, so ready); with one, once the first probe after its initial delay succeeds
+      // (the simulated probes always succeed).
+      s.ready = !init && probe === undefined;
       refreshPodConditions(p, now);
     });
     if (!pod) return;
@@ -106,8 +112,8 @@ export class ContainerRunner {
       instance.endsAfterSeconds = runSeconds;
       runLater(this.timers, run, runSeconds, () => this.exit(t, behaviour, code, code === 0 ? 'Completed' : 'Error'));
     }
-    if (!init) {
-      runLater(this.timers, run, behaviour.readySeconds, () => {
+    if (!init && probe !== undefined) {
+      runLater(this.timers, run, Number(probe.initialDelaySeconds ?? 0), () => {
         if (run.running.get(name) !== instance) return;
         updatePod(this.store, run, (p, now) => {
           const s = containerStatus(p, false, name);
@@ -140,7 +146,8 @@ export class ContainerRunner {
       refreshPodConditions(p, now);
     });
     if (!pod) return;
-    if (reason === 'OOMKilled') recordOomKill(this.events, pod.spec.nodeName ?? 'sim-node-1', name, instance?.limitBytes ?? behaviour.peakBytes);
+    const spec = (init ? pod.spec.initContainers : pod.spec.containers)?.find((c) => c.name === name);
+    if (reason === 'OOMKilled' && this.nodeProblemDetector && spec) recordOomKill(this.events, pod, spec, instance?.limitBytes ?? behaviour.peakBytes);
     if (init && code === 0) return t.onSuccess();
     const policy = pod.spec.restartPolicy ?? 'Always';
     if (policy === 'Never' || (policy === 'OnFailure' && code === 0)) {

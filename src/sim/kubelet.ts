@@ -40,8 +40,9 @@ export class Kubelet {
     private readonly behaviours: BehaviourBook,
     private readonly scheduler: Scheduler,
     log: Logger,
+    nodeProblemDetector = false,
   ) {
-    this.containers = new ContainerRunner(store, timers, events, behaviours, log);
+    this.containers = new ContainerRunner(store, timers, events, behaviours, log, nodeProblemDetector);
   }
 
   /** Starts every pod created from now on; returns the unsubscribe function. */
@@ -126,6 +127,10 @@ export class Kubelet {
     const pod = updatePod(this.store, run, (p, now) => {
       const node = p.spec.nodeName ?? 'sim-node-1';
       const ip = this.scheduler.podIp(node);
+      // kubelet's convertToAPIContainerStatuses: a container without a runtime status yet waits as
+      // PodInitializing whenever the pod has init containers (app containers until they start,
+      // even after init is done), ContainerCreating otherwise.
+      const reason = p.spec.initContainers?.length ? 'PodInitializing' : 'ContainerCreating';
       const waiting = (c: Container): ContainerStatus => ({
         name: c.name,
         image: c.image,
@@ -133,7 +138,7 @@ export class Kubelet {
         ready: false,
         restartCount: 0,
         started: false,
-        state: { waiting: { reason: 'PodInitializing' } },
+        state: { waiting: { reason } },
         lastState: {},
       });
       p.status.hostIP = this.scheduler.hostIp(node);
@@ -158,9 +163,6 @@ export class Kubelet {
     if (!container) {
       updatePod(this.store, run, (p, now) => {
         setCondition(p, 'Initialized', true, now);
-        for (const s of p.status.containerStatuses ?? []) {
-          if (s.state.waiting?.reason === 'PodInitializing') s.state = { waiting: { reason: 'ContainerCreating' } };
-        }
         refreshPodConditions(p, now);
       });
       for (const c of pod.spec.containers) this.containers.start(run, c.name, false, () => undefined);

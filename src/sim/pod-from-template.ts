@@ -1,7 +1,8 @@
 /**
  * A Pod as a controller creates it from a pod template, with the defaults the API server fills in
- * (restartPolicy, grace period, requests defaulted from limits, ...), so that `kubectl get pod -o yaml`
- * looks like one from a real cluster.
+ * (restartPolicy, grace period, requests defaulted from limits, ...) and what admission adds (the
+ * service account and its token volume), so that `kubectl get pod -o yaml` looks like one from a
+ * real cluster.
  */
 import { randomInt } from 'node:crypto';
 import type { Container, KubeObject, OwnerReference, Pod, PodSpec, PodTemplate } from './k8s-types.js';
@@ -65,6 +66,38 @@ function defaultRequests(c: Container): Container {
   return c;
 }
 
+const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * What the ServiceAccount admission plugin adds to every new pod (plugin/pkg/admission/
+ * serviceaccount): the `default` service account, shown twice (`serviceAccount` is the deprecated
+ * alias the v1 conversion fills in), and, unless automounting is off, the projected
+ * `kube-api-access-<5 chars>` volume (token, cluster CA, namespace) mounted read-only into every
+ * container and init container.
+ */
+function admitServiceAccount(spec: PodSpec): void {
+  spec.serviceAccountName ??= 'default';
+  spec.serviceAccount = spec.serviceAccountName;
+  if (spec.automountServiceAccountToken === false) return;
+  const name = `kube-api-access-${randomSuffix()}`;
+  const volumes = (spec.volumes ??= []) as Array<Record<string, unknown>>;
+  volumes.push({
+    name,
+    projected: {
+      defaultMode: 420,
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+    },
+  });
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    const mounts = (c.volumeMounts ??= []) as Array<{ mountPath?: string }>;
+    if (!mounts.some((m) => m.mountPath === TOKEN_MOUNT_PATH)) mounts.push({ name, readOnly: true, mountPath: TOKEN_MOUNT_PATH } as { mountPath: string });
+  }
+}
+
 export interface PodOrigin {
   name: string;
   namespace: string;
@@ -80,7 +113,7 @@ export function podFromTemplate(template: PodTemplate, origin: PodOrigin): Pod {
   const spec = defaultPodSpec(template.spec);
   if (spec.initContainers) spec.initContainers = spec.initContainers.map(defaultRequests);
   spec.containers = spec.containers.map(defaultRequests);
-  spec.serviceAccountName ??= 'default';
+  admitServiceAccount(spec);
   spec.enableServiceLinks ??= true;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
   spec.priority ??= 0;

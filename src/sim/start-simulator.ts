@@ -75,7 +75,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const store = new ObjectStore();
   const events = new EventRecorder(store);
   const behaviours = new BehaviourBook();
-  const kubelet = new Kubelet(store, timers, events, behaviours, new Scheduler(store, events, scenario.nodes), log);
+  const kubelet = new Kubelet(store, timers, events, behaviours, new Scheduler(store, events, scenario.nodes), log, scenario.nodeProblemDetector);
   const controllers = new ControllerManager(store, timers, kubelet, events, scenario.nodes, log);
   const patches = new Map<string, number>();
   const api = new ApiServer(
