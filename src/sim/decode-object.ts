@@ -8,7 +8,7 @@
 import { ApiError } from './api-error.js';
 import type { PatchResult } from './apply-patch.js';
 import { goFormat } from './go-format.js';
-import { parseGoQuantity, quantityText } from './go-quantity.js';
+import { parseGoQuantity, quantityText } from './parse-go-quantity.js';
 import type { JsonObject, JsonValue, KubeObject } from './k8s-types.js';
 import type { ResourceDef } from './resource-registry.js';
 

@@ -4,10 +4,10 @@
  * `<deployment>-<pod-template-hash>`; the new one scales up within maxSurge; old ReplicaSets shrink
  * only while minAvailable holds, unhealthy old pods first — so an OOM-looping old pod goes away as
  * soon as its replacement is available, and not before. Status and the Available / Progressing
- * conditions (deployment-conditions.ts; progressDeadlineSeconds on the scaled clock) are kept up
+ * conditions (rollout-conditions.ts; progressDeadlineSeconds on the scaled clock) are kept up
  * to date.
  */
-import { rolloutConditions } from './deployment-conditions.js';
+import { rolloutConditions } from './rollout-conditions.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { Condition, Workload } from './k8s-types.js';
 import type { ObjectStore } from './object-store.js';

@@ -2,8 +2,8 @@
  * Strategic merge patch (`application/strategic-merge-patch+json`) as apimachinery applies it on
  * the API server (util/strategicpatch/patch.go, StrategicMergeMapPatch with MergeParallelList and
  * IgnoreUnmatchedNulls): maps merge recursively and `null` deletes a key; lists with a merge key
- * merge element by element and land in the order merge-list-order.ts describes; scalar lists with
- * the merge strategy (finalizers) merge as sets; all other lists are replaced. Directives:
+ * merge element by element and land in the order normalize-element-order.ts describes; scalar
+ * lists with the merge strategy (finalizers) merge as sets; all other lists are replaced. Directives:
  * `$patch: replace | delete` on maps and list elements, `$retainKeys`, `$setElementOrder/<list>`,
  * `$deleteFromPrimitiveList/<list>`. Like the Go code it copies new values in raw (nulls and
  * directives inside an added element stay); apply-patch.ts then drops them as the typed decode does.
@@ -15,7 +15,7 @@
 import { ApiError } from './api-error.js';
 import { goFormat } from './go-format.js';
 import type { JsonObject, JsonValue } from './k8s-types.js';
-import { deduplicateScalars, isMap, noMergeKey, normalizeElementOrder, partitionByPresence } from './merge-list-order.js';
+import { deduplicateScalars, isMap, noMergeKey, normalizeElementOrder, partitionByPresence } from './normalize-element-order.js';
 
 const SET_ELEMENT_ORDER = '$setElementOrder';
 const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList';

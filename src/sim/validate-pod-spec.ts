@@ -7,7 +7,7 @@
  * - volumes: unique names, exactly one volume source ("may not specify more than 1 volume type").
  */
 import type { StatusCause } from './api-error.js';
-import { parseGoQuantity, quantityText } from './go-quantity.js';
+import { parseGoQuantity, quantityText } from './parse-go-quantity.js';
 
 type Json = Record<string, unknown>;
 

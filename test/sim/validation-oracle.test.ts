@@ -5,7 +5,7 @@
  * shows the conflicting fields side by side), and the simulator answers with the API server's
  * Status and wording (pkg/apis/core/validation, apps/validation, the patch and update handlers).
  */
-import { ERR_FORMAT_WRONG, ERR_SUFFIX, parseGoQuantity } from '../../src/sim/go-quantity.js';
+import { ERR_FORMAT_WRONG, ERR_SUFFIX, parseGoQuantity } from '../../src/sim/parse-go-quantity.js';
 import { parseScenario } from '../../src/sim/parse-scenario.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { call, type RawResponse } from './helpers/api.js';

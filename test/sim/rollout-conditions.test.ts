@@ -1,4 +1,4 @@
-import { rolloutConditions, setDeploymentCondition, type RolloutCounts, type RolloutInput } from '../../src/sim/deployment-conditions.js';
+import { rolloutConditions, setDeploymentCondition, type RolloutCounts, type RolloutInput } from '../../src/sim/rollout-conditions.js';
 import type { Condition } from '../../src/sim/k8s-types.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
