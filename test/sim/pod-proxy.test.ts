@@ -44,7 +44,7 @@ workloads:
       - name: setup
         image: s:1
         peakMemory: 8Mi
-        runSeconds: 1000
+        runSeconds: 2000
         ports: [8080]
         http: { listenAfterSeconds: 400, imageInfo: { layers: [{ digest: "sha256:${'a'.repeat(64)}", size: 1 }], go: { version: go1.22.1, cgo_enabled: false }, binary: { size: 1, symtab_ratio: 0.1 } } }
     containers:
@@ -53,6 +53,7 @@ workloads:
   sim = await startSimulator({ scenario: parseScenario(text, 'inline.yaml'), timeScale: 0.001 });
   await sim.waitFor(() => Boolean(state(sim.getObject<Pod>('Pod', 'shop', 'web'), true)?.running), 10_000, 'setup running');
   expect((await proxy('web', 8080, 'debug/image-info')).status).toBe(503);
+  // 400 sim seconds are 0.4 s here; the init container runs for 2 s in all.
   await new Promise((resolve) => setTimeout(resolve, 450));
   expect(state(sim.getObject<Pod>('Pod', 'shop', 'web'), true)?.running).toBeDefined();
   expect((await proxy('web', 8080, 'debug/image-info')).status).toBe(200);
