@@ -24,7 +24,8 @@ export interface StatusObject {
   metadata: Record<string, never>;
   status: 'Failure';
   message: string;
-  reason: string;
+  /** Absent for errors the API server did not classify (StatusReasonUnknown is "", omitted). */
+  reason?: string;
   details?: StatusDetails;
   code: number;
 }
@@ -62,6 +63,7 @@ export class ApiError extends Error {
       reason: this.reason,
       code: this.code,
     };
+    if (!this.reason) delete status.reason;
     if (this.details) status.details = this.details;
     return status;
   }
@@ -93,12 +95,13 @@ export class ApiError extends Error {
     const qualifiedKind = group ? `${kind}.${group}` : kind;
     const list = causes.map((c) => `${c.field}: ${c.message}`);
     const joined = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
-    return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, {
-      name,
-      group: group || undefined,
-      kind,
-      causes,
-    });
+    // Empty name, group and kind are omitted from details (omitempty), as for the patch handler's
+    // decode failures, which have none.
+    const details: StatusDetails = { causes };
+    if (name) details.name = name;
+    if (group) details.group = group;
+    if (kind) details.kind = kind;
+    return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, details);
   }
 
   /** The RBAC denial wording of the real authorizer. */
@@ -136,6 +139,26 @@ export class ApiError extends Error {
 
   static gone(message: string): ApiError {
     return new ApiError(410, 'Expired', message);
+  }
+
+  /**
+   * An error that is not a Status when it reaches the API server's response writer (a plain Go
+   * error such as strategicpatch's "does not contain declared merge key"): ErrorToAPIStatus makes
+   * it a 500 with no reason and the error text as message; kubectl prints "Error from server: ...".
+   */
+  static unclassified(message: string): ApiError {
+    return new ApiError(500, '', message);
+  }
+
+  /**
+   * errors.NewGenericServerResponse(code, "", GroupResource{}, "", serverMessage, 0, false), which
+   * the patch handler uses for a JSON patch that does not apply: a fixed message, the library's
+   * text as the only cause.
+   */
+  static genericServerResponse(code: 422, serverMessage: string): ApiError {
+    return new ApiError(code, 'Invalid', 'the server rejected our request due to an error in our request', {
+      causes: [{ reason: 'UnexpectedServerResponse', message: serverMessage }],
+    });
   }
 
   static internal(message: string): ApiError {

@@ -23,7 +23,6 @@ export interface ContainerBehaviour {
   /** Undefined: runs until stopped (init containers then default to 2 s). */
   runSeconds?: number;
   exitCode?: number;
-  readySeconds: number;
   http?: ScenarioHttp & { port: number };
   exec: ExecAnswer[];
 }
@@ -31,14 +30,13 @@ export interface ContainerBehaviour {
 const DEFAULT_INIT_SECONDS = 2;
 
 /** A container nobody described (added by a patch): small, quick, well-behaved. */
-const UNKNOWN: ContainerBehaviour = { peakBytes: 16 * 1024 * 1024, steadyBytes: 16 * 1024 * 1024, readySeconds: 1, exec: [] };
+const UNKNOWN: ContainerBehaviour = { peakBytes: 16 * 1024 * 1024, steadyBytes: 16 * 1024 * 1024, exec: [] };
 
 export function fromScenario(c: ScenarioContainer): ContainerBehaviour {
   const peakBytes = parseQuantity(c.peakMemory);
   const behaviour: ContainerBehaviour = {
     peakBytes,
     steadyBytes: c.steadyMemory === undefined ? peakBytes : parseQuantity(c.steadyMemory),
-    readySeconds: c.readySeconds,
     exec: c.exec,
   };
   if (c.runSeconds !== undefined) behaviour.runSeconds = c.runSeconds;

@@ -4,8 +4,10 @@
  * `<deployment>-<pod-template-hash>`; the new one scales up within maxSurge; old ReplicaSets shrink
  * only while minAvailable holds, unhealthy old pods first — so an OOM-looping old pod goes away as
  * soon as its replacement is available, and not before. Status and the Available / Progressing
- * conditions (with progressDeadlineSeconds, on the scaled clock) are kept up to date.
+ * conditions (rollout-conditions.ts; progressDeadlineSeconds on the scaled clock) are kept up
+ * to date.
  */
+import { rolloutConditions } from './rollout-conditions.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { Condition, Workload } from './k8s-types.js';
 import type { ObjectStore } from './object-store.js';
@@ -13,13 +15,12 @@ import { omitEmpty } from './omit-empty.js';
 import { ownedBy } from './ownership.js';
 import type { ScaledTimers } from './scaled-timers.js';
 import { templateHash } from './template-hash.js';
-import { rfc3339 } from './timestamps.js';
 
 const REVISION = 'deployment.kubernetes.io/revision';
 const SOURCE = { component: 'deployment-controller' };
 
 interface Progress {
-  signature: string;
+  /** When Progressing last got a new lastUpdateTime (real ms; the deadline runs on the scaled clock). */
   atMs: number;
   cancelDeadline: () => void;
 }
@@ -38,20 +39,6 @@ function resolve(value: unknown, fallback: string, total: number, roundUp: boole
 
 function num(status: Record<string, unknown> | undefined, key: string): number {
   return Number(status?.[key] ?? 0);
-}
-
-function condition(prev: Condition[], type: string, ok: boolean, reason: string, message: string, updateMs: number): Condition {
-  const status = ok ? 'True' : 'False';
-  const old = prev.find((c) => c.type === type);
-  const sameState = old?.status === status && old.reason === reason;
-  return {
-    type,
-    status,
-    lastUpdateTime: sameState && old.lastUpdateTime ? old.lastUpdateTime : rfc3339(updateMs),
-    lastTransitionTime: old?.status === status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(updateMs),
-    reason,
-    message,
-  };
 }
 
 export class DeploymentController {
@@ -165,50 +152,42 @@ export class DeploymentController {
     const all = ownedBy<Workload>(this.store, 'ReplicaSet', d);
     const newRS = all.find((rs) => rs.metadata.name === newName);
     const sum = (key: string) => all.reduce((n, rs) => n + num(rs.status, key), 0);
-    const replicas = sum('replicas');
-    const updated = num(newRS?.status, 'replicas');
-    const ready = sum('readyReplicas');
-    const available = sum('availableReplicas');
+    const after = { replicas: sum('replicas'), updatedReplicas: num(newRS?.status, 'replicas'), readyReplicas: sum('readyReplicas'), availableReplicas: sum('availableReplicas') };
+    const before = { replicas: num(d.status, 'replicas'), updatedReplicas: num(d.status, 'updatedReplicas'), readyReplicas: num(d.status, 'readyReplicas'), availableReplicas: num(d.status, 'availableReplicas') };
     const specTotal = all.reduce((n, rs) => n + (rs.spec.replicas ?? 0), 0);
     const now = Date.now();
     const uid = d.metadata.uid ?? '';
-    const signature = JSON.stringify([newName, newRS?.spec.replicas, specTotal, updated, ready, available]);
-    let progress = this.progress.get(uid);
     const deadline = Number(d.spec.progressDeadlineSeconds ?? 600);
-    if (!progress || progress.signature !== signature) {
-      progress?.cancelDeadline();
-      progress = { signature, atMs: now, cancelDeadline: this.timers.after(deadline + 0.001, this.kick) };
-      this.progress.set(uid, progress);
-    }
-    const complete = updated === desired && replicas === desired && available === desired;
+    const last = this.progress.get(uid);
     this.store.mutate<Workload>('Deployment', d.metadata.namespace, d.metadata.name, (dep) => {
-      const prev = ((dep.status?.conditions as Condition[] | undefined) ?? []).slice();
-      const oldProgressing = prev.find((c) => c.type === 'Progressing');
-      let progressing: Condition;
-      if (complete) {
-        progressing = condition(prev, 'Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${newName}" has successfully progressed.`, progress.atMs);
-      } else if (this.timers.simSecondsSince(progress.atMs, now) > deadline) {
-        progressing = condition(prev, 'Progressing', false, 'ProgressDeadlineExceeded', `ReplicaSet "${newName}" has timed out progressing.`, now);
-      } else if (created || (oldProgressing?.reason === 'NewReplicaSetCreated' && oldProgressing.message?.includes(newName))) {
-        progressing = condition(prev, 'Progressing', true, 'NewReplicaSetCreated', `Created new replica set "${newName}"`, progress.atMs);
-      } else {
-        progressing = condition(prev, 'Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${newName}" is progressing.`, progress.atMs);
+      const result = rolloutConditions({
+        conditions: (dep.status?.conditions as Condition[] | undefined) ?? [],
+        before,
+        after,
+        desired,
+        maxUnavailable,
+        newReplicaSet: newName,
+        created,
+        observed: true,
+        deadlinePassed: last !== undefined && this.timers.simSecondsSince(last.atMs, now) > deadline,
+        nowMs: now,
+      });
+      if (result.progressed) {
+        // requeueStuckDeployment: look again once the deadline could have passed.
+        last?.cancelDeadline();
+        this.progress.set(uid, { atMs: now, cancelDeadline: this.timers.after(deadline + 0.001, this.kick) });
       }
-      const minimum = available >= desired - maxUnavailable;
-      const availableCondition = minimum
-        ? condition(prev, 'Available', true, 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now)
-        : condition(prev, 'Available', false, 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now);
       dep.metadata.annotations = { ...dep.metadata.annotations, [REVISION]: String(revisionOf(newRS ?? dep)) };
       dep.status = {
         ...omitEmpty({
           observedGeneration: dep.metadata.generation ?? 1,
-          replicas,
-          updatedReplicas: updated,
-          readyReplicas: ready,
-          availableReplicas: available,
-          unavailableReplicas: Math.max(0, specTotal - available),
+          replicas: after.replicas,
+          updatedReplicas: after.updatedReplicas,
+          readyReplicas: after.readyReplicas,
+          availableReplicas: after.availableReplicas,
+          unavailableReplicas: Math.max(0, specTotal - after.availableReplicas),
         }),
-        conditions: [availableCondition, progressing],
+        conditions: result.conditions,
       };
     });
   }

@@ -1,11 +1,13 @@
 /**
- * core/v1 Events as kubelet and the controllers write them: a repeat of the same reason and message
- * on the same object bumps `count` and `lastTimestamp` instead of adding a row (client-go's event
- * aggregation), which is what `kubectl get events` shows as "x5 over 2m".
+ * Events as the components write them, read back through core/v1. The kubelet and the controllers
+ * use client-go's legacy recorder: a repeat of the same reason and message on the same object bumps
+ * `count` and `lastTimestamp` instead of adding a row, which `kubectl get events` shows as "x5 over
+ * 2m". The scheduler uses the events.k8s.io API (recordNew): `eventTime` in microseconds and an
+ * `action`, no first/last timestamps, no count, an empty `source`.
  */
 import type { KubeEvent, KubeObject } from './k8s-types.js';
 import type { ObjectStore } from './object-store.js';
-import { rfc3339 } from './timestamps.js';
+import { microTime, rfc3339 } from './timestamps.js';
 
 export interface EventSource {
   component: string;
@@ -48,7 +50,7 @@ export class EventRecorder {
     const existing = this.index.get(aggregateKey);
     if (existing && this.store.get('Event', namespace, existing)) {
       this.store.mutate<KubeEvent>('Event', namespace, existing, (ev) => {
-        ev.count += 1;
+        ev.count = (ev.count ?? 1) + 1;
         ev.lastTimestamp = stamp;
         ev.involvedObject = involved;
       });
@@ -72,5 +74,33 @@ export class EventRecorder {
     };
     this.store.create('Event', event);
     this.index.set(aggregateKey, name);
+  }
+
+  /**
+   * An event written through events.k8s.io/v1 (k8s.io/client-go/tools/events), as core/v1 shows it:
+   * `regarding` becomes involvedObject, `note` the message; reportingInstance is
+   * `<controller>-<hostname>` as the broadcaster makes it.
+   */
+  recordNew(about: KubeObject, type: 'Normal' | 'Warning', reason: string, action: string, note: string, reportingController: string, reportingInstance: string): void {
+    const involved: KubeEvent['involvedObject'] = { kind: about.kind ?? 'Unknown', name: about.metadata.name, apiVersion: about.apiVersion ?? 'v1' };
+    if (about.metadata.namespace) involved.namespace = about.metadata.namespace;
+    if (about.metadata.uid) involved.uid = about.metadata.uid;
+    if (about.metadata.resourceVersion) involved.resourceVersion = about.metadata.resourceVersion;
+    this.sequence += 1;
+    const event: KubeEvent = {
+      metadata: { name: `${about.metadata.name}.${(BigInt(this.now()) * 1_000_000n + BigInt(this.sequence)).toString(16)}`, namespace: about.metadata.namespace ?? 'default' },
+      involvedObject: involved,
+      reason,
+      message: note,
+      source: {},
+      firstTimestamp: null,
+      lastTimestamp: null,
+      type,
+      eventTime: microTime(this.now()),
+      action,
+      reportingComponent: reportingController,
+      reportingInstance,
+    };
+    this.store.create('Event', event);
   }
 }

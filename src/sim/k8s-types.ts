@@ -152,8 +152,14 @@ export interface KubeEvent extends KubeObject {
   reason: string;
   message: string;
   type: 'Normal' | 'Warning';
-  count: number;
-  firstTimestamp: string;
-  lastTimestamp: string;
-  source: { component: string; host?: string };
+  /** Absent (0) for events written through events.k8s.io, which counts in `series` instead. */
+  count?: number;
+  /** null for events written through events.k8s.io; they carry `eventTime`. */
+  firstTimestamp: string | null;
+  lastTimestamp: string | null;
+  eventTime?: string | null;
+  action?: string;
+  reportingComponent?: string;
+  reportingInstance?: string;
+  source: { component?: string; host?: string };
 }

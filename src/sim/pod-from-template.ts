@@ -1,7 +1,8 @@
 /**
  * A Pod as a controller creates it from a pod template, with the defaults the API server fills in
- * (restartPolicy, grace period, requests defaulted from limits, ...), so that `kubectl get pod -o yaml`
- * looks like one from a real cluster.
+ * (restartPolicy, grace period, requests defaulted from limits, ...) and what admission adds (the
+ * service account and its token volume), so that `kubectl get pod -o yaml` looks like one from a
+ * real cluster.
  */
 import { randomInt } from 'node:crypto';
 import type { Container, KubeObject, OwnerReference, Pod, PodSpec, PodTemplate } from './k8s-types.js';
@@ -26,6 +27,18 @@ function defaultContainer(c: Container): Container {
   return out;
 }
 
+/** Volume-source defaults (SetDefaults_ConfigMapVolumeSource and friends): file mode 0644, hostPath type "". */
+function defaultVolume(volume: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(volume);
+  for (const source of ['configMap', 'secret', 'downwardAPI', 'projected']) {
+    const s = out[source] as Record<string, unknown> | undefined;
+    if (s && typeof s === 'object') s.defaultMode ??= 420;
+  }
+  const hostPath = out.hostPath as Record<string, unknown> | undefined;
+  if (hostPath && typeof hostPath === 'object') hostPath.type ??= '';
+  return out;
+}
+
 /**
  * SetDefaults_PodSpec: applied to pod templates on every write, as the API server does, so a
  * patched template keeps the same shape (and the same pod-template-hash for the same content).
@@ -39,6 +52,7 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
   out.securityContext ??= {};
   if (Array.isArray(out.initContainers)) out.initContainers = out.initContainers.map(defaultContainer);
   if (Array.isArray(out.containers)) out.containers = out.containers.map(defaultContainer);
+  if (Array.isArray(out.volumes)) out.volumes = (out.volumes as Array<Record<string, unknown>>).map(defaultVolume);
   return out;
 }
 
@@ -50,6 +64,38 @@ function defaultRequests(c: Container): Container {
     resources.requests[name] ??= value;
   }
   return c;
+}
+
+const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * What the ServiceAccount admission plugin adds to every new pod (plugin/pkg/admission/
+ * serviceaccount): the `default` service account, shown twice (`serviceAccount` is the deprecated
+ * alias the v1 conversion fills in), and, unless automounting is off, the projected
+ * `kube-api-access-<5 chars>` volume (token, cluster CA, namespace) mounted read-only into every
+ * container and init container.
+ */
+function admitServiceAccount(spec: PodSpec): void {
+  spec.serviceAccountName ??= 'default';
+  spec.serviceAccount = spec.serviceAccountName;
+  if (spec.automountServiceAccountToken === false) return;
+  const name = `kube-api-access-${randomSuffix()}`;
+  const volumes = (spec.volumes ??= []) as Array<Record<string, unknown>>;
+  volumes.push({
+    name,
+    projected: {
+      defaultMode: 420,
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+    },
+  });
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    const mounts = (c.volumeMounts ??= []) as Array<{ mountPath?: string }>;
+    if (!mounts.some((m) => m.mountPath === TOKEN_MOUNT_PATH)) mounts.push({ name, readOnly: true, mountPath: TOKEN_MOUNT_PATH } as { mountPath: string });
+  }
 }
 
 export interface PodOrigin {
@@ -67,7 +113,7 @@ export function podFromTemplate(template: PodTemplate, origin: PodOrigin): Pod {
   const spec = defaultPodSpec(template.spec);
   if (spec.initContainers) spec.initContainers = spec.initContainers.map(defaultRequests);
   spec.containers = spec.containers.map(defaultRequests);
-  spec.serviceAccountName ??= 'default';
+  admitServiceAccount(spec);
   spec.enableServiceLinks ??= true;
   spec.preemptionPolicy ??= 'PreemptLowerPriority';
   spec.priority ??= 0;

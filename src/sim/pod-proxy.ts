@@ -1,16 +1,18 @@
 /**
  * pods/proxy: `GET /api/v1/namespaces/NS/pods/NAME[:PORT]/proxy/PATH` forwarded to the HTTP
- * endpoints the scenario gives each container. A container answers while it runs; one marked
- * `reachable: always` also answers while it waits or crash-loops (the seed's checklist reads the
- * failing binary's image-info). Nothing listening on the port is a 503 "connection refused", as the
- * API server reports a dial failure; a path nobody serves is Go's plain-text 404.
+ * endpoints the scenario gives each container. A pod's containers share one network namespace, so
+ * a port belongs to whichever container's process listens on it now: a container listens only while
+ * it runs (and once its server is up, `listenAfterSeconds` after the start). Nobody listening is the
+ * API server's dial failure, 503 `error trying to reach service: dial tcp IP:PORT: connect:
+ * connection refused` (apimachinery util/proxy/transport.go); a listener that does not serve the
+ * path answers Go's plain-text 404.
  */
 import type { ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
 import type { BehaviourBook, ContainerBehaviour } from './behaviour-book.js';
 import type { Pod } from './k8s-types.js';
+import type { Kubelet } from './kubelet.js';
 import type { ObjectStore } from './object-store.js';
-import { containerStatus } from './pod-status.js';
 import type { ScaledTimers } from './scaled-timers.js';
 
 interface Target {
@@ -43,11 +45,18 @@ export class PodProxy {
     private readonly store: ObjectStore,
     private readonly behaviours: BehaviourBook,
     private readonly timers: ScaledTimers,
+    private readonly kubelet: Pick<Kubelet, 'processAge'>,
   ) {}
 
   /** The pod name inside `nameWithPort`, for authorization before anything else. */
   static podName(nameWithPort: string): string {
     return parseTarget(nameWithPort).pod;
+  }
+
+  /** Whether the container's process runs and its server has started listening. */
+  private listening(namespace: string, pod: string, container: string, behaviour: ContainerBehaviour): boolean {
+    const age = this.kubelet.processAge(namespace, pod, container);
+    return age !== undefined && age >= (behaviour.http?.listenAfterSeconds ?? 0);
   }
 
   serve(res: ServerResponse, namespace: string, nameWithPort: string, rawPath: string): void {
@@ -58,20 +67,15 @@ export class PodProxy {
     if (port === undefined || !Number.isInteger(port)) throw ApiError.badRequest(`invalid port in "${nameWithPort}"`);
     if (!pod.status.podIP) throw ApiError.serviceUnavailable(`pod ${target.pod} has no IP address yet (phase ${pod.status.phase})`);
     const path = `/${rawPath}`;
-    const candidates = [
-      ...(pod.spec.initContainers ?? []).map((c) => ({ name: c.name, init: true })),
-      ...pod.spec.containers.map((c) => ({ name: c.name, init: false })),
-    ]
-      .map((c) => ({ ...c, behaviour: this.behaviours.forPod(pod, this.store, c.name) }))
-      .filter((c) => c.behaviour.http?.port === port)
-      .map((c) => ({ ...c, running: Boolean(containerStatus(pod, c.init, c.name)?.state.running) }));
-    const listening = candidates.filter((c) => c.running || c.behaviour.http?.reachable === 'always');
-    const chosen = listening.find((c) => c.running && serves(c.behaviour, path)) ?? listening.find((c) => serves(c.behaviour, path));
-    if (!chosen) {
-      if (listening.length > 0) return reply(res, 404, 'text/plain; charset=utf-8', '404 page not found\n');
+    const names = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
+    const listener = names
+      .map((name) => ({ name, behaviour: this.behaviours.forPod(pod, this.store, name) }))
+      .find((c) => c.behaviour.http?.port === port && this.listening(namespace, target.pod, c.name, c.behaviour));
+    if (!listener) {
       throw ApiError.serviceUnavailable(`error trying to reach service: dial tcp ${pod.status.podIP}:${port}: connect: connection refused`);
     }
-    const http = chosen.behaviour.http as NonNullable<ContainerBehaviour['http']>;
+    if (!serves(listener.behaviour, path)) return reply(res, 404, 'text/plain; charset=utf-8', '404 page not found\n');
+    const http = listener.behaviour.http as NonNullable<ContainerBehaviour['http']>;
     if (path === http.imageInfoPath && http.imageInfo !== undefined) {
       if (http.imageInfo === 'malformed') return reply(res, 200, 'application/json', '{"layers":[{"digest":"sha256:3bc801a3');
       return reply(res, 200, 'application/json', JSON.stringify(http.imageInfo));

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
 import { applyPatch, mediaType, parseJsonBody } from './apply-patch.js';
+import { decodeBody, decodePatched } from './decode-object.js';
 import { parseFieldSelector } from './field-selector.js';
 import type { KubeObject, Workload } from './k8s-types.js';
 import type { Kubelet } from './kubelet.js';
@@ -158,7 +159,7 @@ export class RestHandlers {
     if (type !== 'application/json' && type !== '') throw ApiError.unsupportedMediaType(type, ['application/json']);
     const body = parseJsonBody(call.body);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw ApiError.badRequest(`a ${def.kind} must be a JSON object`);
-    const obj = body as unknown as KubeObject;
+    const obj = decodeBody(def, body);
     if (obj.metadata === null || typeof obj.metadata !== 'object') obj.metadata = { name: '' };
     const ns = call.path.namespace;
     if (def.namespaced && obj.metadata.namespace !== undefined && obj.metadata.namespace !== ns) {
@@ -218,7 +219,7 @@ export class RestHandlers {
 
   private patch(call: ApiCall, def: ResourceDef, name: string): void {
     const current = this.find(def, call.path.namespace, name);
-    const patched = applyPatch(call.req.headers['content-type'], current, call.body);
+    const patched = decodePatched(def, applyPatch(call.req.headers['content-type'], current, call.body));
     if (patched.metadata.resourceVersion !== current.metadata.resourceVersion) throw ApiError.conflict(def, name);
     if (patched.metadata.namespace !== current.metadata.namespace) throw ApiError.badRequest('the namespace of the object does not match the namespace on the request');
     this.write(call, def, this.prepare(call, def, patched, current), current);

@@ -52,8 +52,11 @@ export const imageInfoPayloadSchema = z.looseObject({
 const httpSchema = z.strictObject({
   /** Port these endpoints listen on; defaults to the container's first port. */
   port: z.number().int().min(1).max(65535).optional(),
-  /** `running`: answers only while the container runs. `always`: also while it waits or crash-loops. */
-  reachable: z.enum(['running', 'always']).default('running'),
+  /**
+   * Sim seconds from the container's start until its server listens (a process binds its port after
+   * its start-up work); before that, and whenever the container is not running, nothing listens.
+   */
+  listenAfterSeconds: z.number().nonnegative().default(0),
   /** A payload object, or `malformed` for a truncated JSON body; omit for a 404 on that path. */
   imageInfo: z.union([imageInfoPayloadSchema, z.literal('malformed')]).optional(),
   imageInfoPath: z.string().startsWith('/').default('/debug/image-info'),
@@ -84,8 +87,11 @@ const containerSchema = z.strictObject({
   runSeconds: z.number().positive().optional(),
   /** Exit code when runSeconds elapse (app containers: a crasher; init containers: non-zero fails). */
   exitCode: z.number().int().min(0).max(255).optional(),
-  /** Sim seconds after start until an app container reports ready. */
-  readySeconds: z.number().nonnegative().default(1),
+  /**
+   * App containers: the container gets a readiness probe whose first success comes this many sim
+   * seconds after the start. Without it there is no probe and the container is ready once it runs.
+   */
+  readySeconds: z.number().int().positive().optional(),
   ports: z.array(z.number().int().min(1).max(65535)).default([]),
   http: httpSchema.optional(),
   exec: z.array(execSchema).default([]),
@@ -130,6 +136,8 @@ export const scenarioSchema = z
     /** The user RBAC denials name. */
     user: z.string().min(1).default('system:serviceaccount:oom-check:oom-check'),
     nodes: z.array(dnsLabel).min(1).default(['sim-node-1']),
+    /** node-problem-detector on the nodes: OOM kills also become Warning OOMKilling events on the Node. */
+    nodeProblemDetector: z.boolean().default(false),
     namespaces: z.array(namespaceSchema).min(1),
     workloads: z.array(workloadSchema).default([]),
   })

@@ -1,12 +1,17 @@
 /**
  * The default-scheduler's part: picks the least-loaded simulated node for a pod (DaemonSet pods
- * come already bound), writes the binding with the PodScheduled condition and the `Scheduled` event,
- * and hands out pod and host IPs per node (10.244.<node>.x / 10.0.0.<10+node>).
+ * come already bound), writes the binding with the PodScheduled condition and the `Scheduled` event
+ * (through events.k8s.io, as kube-scheduler records it: action Binding, eventTime, reported by
+ * `default-scheduler-<its host>`), and hands out pod and host IPs per node (10.244.<node>.x /
+ * 10.0.0.<10+node>).
  */
 import type { EventRecorder } from './event-recorder.js';
 import type { Pod } from './k8s-types.js';
 import type { ObjectStore } from './object-store.js';
 import { setCondition } from './pod-status.js';
+
+/** kube-scheduler runs on a control-plane host the simulator does not model; this is its name. */
+const SCHEDULER_INSTANCE = 'default-scheduler-sim-control-plane';
 
 export class Scheduler {
   private readonly ipCounters = new Map<string, number>();
@@ -24,7 +29,7 @@ export class Scheduler {
       p.spec.nodeName = node;
       setCondition(p, 'PodScheduled', true, Date.now());
     });
-    if (pod) this.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`, { component: 'default-scheduler' });
+    if (pod) this.events.recordNew(pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${namespace}/${name} to ${node}`, 'default-scheduler', SCHEDULER_INSTANCE);
     return pod;
   }
 

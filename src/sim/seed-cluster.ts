@@ -15,6 +15,10 @@ function container(c: ScenarioContainer): Container {
   if (c.limits) resources.limits = { ...c.limits };
   if (c.requests) resources.requests = { ...c.requests };
   if (c.ports.length > 0) out.ports = c.ports.map((p) => ({ containerPort: p, protocol: 'TCP' }));
+  if (c.readySeconds !== undefined) {
+    // Probe defaults as the API server fills them in (timeout 1, period 10, thresholds 1 and 3).
+    out.readinessProbe = { exec: { command: ['true'] }, initialDelaySeconds: c.readySeconds, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 };
+  }
   return out;
 }
 

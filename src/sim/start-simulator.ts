@@ -75,7 +75,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const store = new ObjectStore();
   const events = new EventRecorder(store);
   const behaviours = new BehaviourBook();
-  const kubelet = new Kubelet(store, timers, events, behaviours, new Scheduler(store, events, scenario.nodes), log);
+  const kubelet = new Kubelet(store, timers, events, behaviours, new Scheduler(store, events, scenario.nodes), log, scenario.nodeProblemDetector);
   const controllers = new ControllerManager(store, timers, kubelet, events, scenario.nodes, log);
   const patches = new Map<string, number>();
   const api = new ApiServer(
@@ -87,7 +87,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       deniedNamespaces: new Set(scenario.namespaces.filter((n) => n.denied).map((n) => n.name)),
       onPatched: (kind, ns, name) => patches.set(`${kind}/${ns ?? ''}/${name}`, (patches.get(`${kind}/${ns ?? ''}/${name}`) ?? 0) + 1),
     },
-    new PodProxy(store, behaviours, timers),
+    new PodProxy(store, behaviours, timers, kubelet),
     new ExecSocket(store, kubelet, behaviours),
     log,
   );

@@ -51,11 +51,16 @@ const PRINTERS: Record<string, Printer> = {
   },
   Event: {
     columns: [['Last Seen', 'string', 0], ['Type', 'string', 0], ['Reason', 'string', 0], ['Object', 'string', 0], ['Subobject', 'string', 1], ['Source', 'string', 1], ['Message', 'string', 0], ['First Seen', 'string', 1], ['Count', 'string', 1], ['Name', 'string', 1]],
+    // printEvent: events.k8s.io events have no first/lastTimestamp (eventTime instead) and no count.
     row: (obj, age) => {
       const ev = obj as KubeEvent;
       const io = ev.involvedObject;
-      const source = ev.source.host ? `${ev.source.component}, ${ev.source.host}` : ev.source.component;
-      return [age(ev.lastTimestamp), ev.type, ev.reason, `${io.kind.toLowerCase()}/${io.name}`, io.fieldPath ?? '', source, ev.message, age(ev.firstTimestamp), String(ev.count), ev.metadata.name];
+      const component = ev.source.component || ev.reportingComponent || '';
+      const instance = ev.source.host || ev.reportingInstance || '';
+      const source = instance ? `${component}, ${instance}` : component;
+      const first = age(ev.firstTimestamp ?? ev.eventTime ?? undefined);
+      const last = ev.lastTimestamp ? age(ev.lastTimestamp) : first;
+      return [last, ev.type, ev.reason, `${io.kind.toLowerCase()}/${io.name}`, io.fieldPath ?? '', source, ev.message.trim(), first, String(ev.count || 1), ev.metadata.name];
     },
   },
   Deployment: {

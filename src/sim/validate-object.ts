@@ -1,68 +1,28 @@
 /**
  * Server-side validation of what clients write (workloads and Leases), producing the API server's
- * 422 Invalid with one cause per field: `spec.template.spec.initContainers[0].resources.limits[memory]:
- * Invalid value: "64MB": ...`. Only the rules a memory-limit patch or a Lease update can break are
- * checked; the rest of the schema is taken on trust.
+ * 422 Invalid with one cause per field, e.g. `spec.template.spec.initContainers[0].resources.limits[memory]:
+ * Invalid value: "-64Mi": must be greater than or equal to 0`. Values that do not decode at all
+ * (`64MB`) never get here: decode-object.ts refuses them first, as the API server's decoder does.
+ * Only the rules a workload patch or a Lease update can plausibly break are checked (the pod spec's
+ * are in validate-pod-spec.ts); the rest of the schema is taken on trust.
  */
-import { parseQuantity, QuantityError } from '../core/quantity.js';
 import { ApiError, type StatusCause } from './api-error.js';
-import type { Container, KubeObject, Workload } from './k8s-types.js';
+import type { KubeObject, Workload } from './k8s-types.js';
 import { labelSelectorFromSpec } from './label-selector.js';
 import type { ResourceDef } from './resource-registry.js';
+import { invalid, required, validatePodSpec } from './validate-pod-spec.js';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUANTITY_HINT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
-function invalid(field: string, value: unknown, detail: string): StatusCause {
-  return { reason: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(value)}: ${detail}` };
-}
-
-function required(field: string): StatusCause {
-  return { reason: 'FieldValueRequired', field, message: 'Required value' };
-}
-
-function quantityOf(value: unknown): number | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  try {
-    return parseQuantity(String(value));
-  } catch (error) {
-    if (error instanceof QuantityError) return undefined;
-    throw error;
+/** ValidateDeploymentStrategy: rollingUpdate only with type RollingUpdate. */
+function validateStrategy(strategy: unknown, causes: StatusCause[]): void {
+  if (strategy === undefined || strategy === null || typeof strategy !== 'object') return;
+  const { type, rollingUpdate } = strategy as { type?: unknown; rollingUpdate?: unknown };
+  if (type === 'Recreate') {
+    if (rollingUpdate !== undefined) causes.push({ reason: 'FieldValueForbidden', field: 'spec.strategy.rollingUpdate', message: "Forbidden: may not be specified when strategy `type` is 'Recreate'" });
+  } else if (type !== 'RollingUpdate' && type !== undefined) {
+    causes.push({ reason: 'FieldValueNotSupported', field: 'spec.strategy.type', message: `Unsupported value: ${JSON.stringify(type)}: supported values: "Recreate", "RollingUpdate"` });
   }
-}
-
-function validateContainers(list: unknown, path: string, causes: StatusCause[], names: Set<string>): void {
-  if (list === undefined) return;
-  if (!Array.isArray(list)) {
-    causes.push(invalid(path, list, 'must be a list of containers'));
-    return;
-  }
-  (list as Container[]).forEach((c, i) => {
-    const at = `${path}[${i}]`;
-    if (!c || typeof c !== 'object') return void causes.push(invalid(at, c, 'must be a container object'));
-    if (typeof c.name !== 'string' || c.name === '') causes.push(required(`${at}.name`));
-    else if (!DNS_LABEL.test(c.name)) causes.push(invalid(`${at}.name`, c.name, 'a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\''));
-    else if (names.has(c.name)) causes.push({ reason: 'FieldValueDuplicate', field: `${at}.name`, message: `Duplicate value: "${c.name}"` });
-    else names.add(c.name);
-    if (typeof c.image !== 'string' || c.image.trim() === '') causes.push(required(`${at}.image`));
-    const parsed: Record<string, Record<string, number>> = { limits: {}, requests: {} };
-    for (const kind of ['limits', 'requests'] as const) {
-      for (const [resource, value] of Object.entries(c.resources?.[kind] ?? {})) {
-        const bytes = quantityOf(value);
-        if (bytes === undefined) causes.push(invalid(`${at}.resources.${kind}[${resource}]`, value, QUANTITY_HINT));
-        else (parsed[kind] as Record<string, number>)[resource] = bytes;
-      }
-    }
-    for (const resource of ['memory', 'cpu']) {
-      const limit = parsed.limits?.[resource];
-      const request = parsed.requests?.[resource];
-      if (limit !== undefined && request !== undefined && request > limit) {
-        const shown = c.resources?.requests?.[resource];
-        causes.push(invalid(`${at}.resources.requests`, shown, `must be less than or equal to ${resource} limit of ${String(c.resources?.limits?.[resource])}`));
-      }
-    }
-  });
 }
 
 function validateWorkload(def: ResourceDef, obj: Workload, previous: Workload | undefined, causes: StatusCause[]): void {
@@ -74,13 +34,7 @@ function validateWorkload(def: ResourceDef, obj: Workload, previous: Workload | 
   const template = spec.template;
   const podSpec = template?.spec;
   if (!podSpec || typeof podSpec !== 'object') return void causes.push(required('spec.template.spec'));
-  const names = new Set<string>();
-  validateContainers(podSpec.initContainers, 'spec.template.spec.initContainers', causes, names);
-  if (!Array.isArray(podSpec.containers) || podSpec.containers.length === 0) causes.push(required('spec.template.spec.containers'));
-  else validateContainers(podSpec.containers, 'spec.template.spec.containers', causes, names);
-  if (def.kind !== 'ReplicaSet' && podSpec.restartPolicy !== undefined && podSpec.restartPolicy !== 'Always') {
-    causes.push({ reason: 'FieldValueNotSupported', field: 'spec.template.spec.restartPolicy', message: `Unsupported value: "${String(podSpec.restartPolicy)}": supported values: "Always"` });
-  }
+  validatePodSpec(podSpec as unknown as Record<string, unknown>, 'spec.template.spec', causes, def.kind === 'ReplicaSet' ? ['Always', 'OnFailure', 'Never'] : ['Always']);
   const labels = template.metadata?.labels ?? {};
   if (!labelSelectorFromSpec(spec.selector)(labels)) {
     causes.push(invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
@@ -88,6 +42,7 @@ function validateWorkload(def: ResourceDef, obj: Workload, previous: Workload | 
   if (previous && JSON.stringify(previous.spec.selector) !== JSON.stringify(spec.selector)) {
     causes.push(invalid('spec.selector', spec.selector, 'field is immutable'));
   }
+  if (def.kind === 'Deployment') validateStrategy(spec.strategy, causes);
 }
 
 function validateLease(obj: KubeObject, causes: StatusCause[]): void {

@@ -8,44 +8,13 @@ import type { Pod } from '../../src/sim/k8s-types.js';
 import { parseScenario } from '../../src/sim/parse-scenario.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { call, raiseInit, strategicPatch } from './helpers/api.js';
+import { readWatch } from './helpers/watch.js';
 
 let sim: Simulator;
 
 afterEach(async () => {
   await sim.close();
 });
-
-interface WatchEvent {
-  type: string;
-  object: { kind?: string; metadata: { name: string; resourceVersion: string; annotations?: Record<string, string> }; status?: { phase?: string } };
-}
-
-/** Reads a watch stream until `until` says stop (or the server ends it). */
-async function readWatch(url: string, until: (events: WatchEvent[]) => boolean, headers: Record<string, string> = {}): Promise<WatchEvent[]> {
-  const controller = new AbortController();
-  const res = await fetch(url, { signal: controller.signal, headers });
-  expect(res.status).toBe(200);
-  const events: WatchEvent[] = [];
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        events.push(JSON.parse(buffer.slice(0, newline)) as WatchEvent);
-        buffer = buffer.slice(newline + 1);
-      }
-      if (until(events)) break;
-    }
-  } finally {
-    controller.abort();
-  }
-  return events;
-}
 
 describe('discovery and errors', () => {
   beforeEach(async () => {
@@ -168,7 +137,7 @@ workloads:
     name: svc
     namespace: web
     initContainers:
-      - { name: init, image: i:1, peakMemory: 8Mi, runSeconds: 1, ports: [8080], http: { reachable: always, imageInfo: malformed } }
+      - { name: init, image: i:1, peakMemory: 8Mi, runSeconds: 1 }
     containers:
       - name: app
         image: a:1
@@ -176,7 +145,7 @@ workloads:
         steadyMemory: 48Mi
         limits: { memory: 128Mi }
         ports: [8080, 9090]
-        http: { health: failing }
+        http: { health: failing, imageInfo: malformed }
         exec: [{ command: [cat, /etc/os-release], stdout: "ID=alpine\\n" }]
       - { name: slow, image: s:1, peakMemory: 8Mi, ports: [7070], http: { health: slow, healthDelaySeconds: 0.05 } }
 `;

@@ -38,7 +38,7 @@ test('a valid scenario gets its defaults', () => {
   const s = parseScenario(VALID, 'x.yaml');
   expect(s.user).toBe('system:serviceaccount:oom-check:oom-check');
   expect(s.nodes).toEqual(['sim-node-1']);
-  expect(s.workloads[0]?.containers[0]?.http).toMatchObject({ reachable: 'running', healthPath: '/healthz', imageInfoPath: '/debug/image-info' });
+  expect(s.workloads[0]?.containers[0]?.http).toMatchObject({ listenAfterSeconds: 0, healthPath: '/healthz', imageInfoPath: '/debug/image-info' });
 });
 
 test.each<[string, string, string]>([
