@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Clock, Logger } from '../../src/core/ports.js';
+import { KubeCluster } from '../../src/adapters/k8s/kube-cluster.js';
+import { loadKubeConfig } from '../../src/adapters/k8s/load-kube-config.js';
+import type { Clock, Cluster, Logger } from '../../src/core/ports.js';
 import type { Scenario } from '../../src/sim/scenario-schema.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { startBot, type Bot } from '../../src/start-bot.js';
@@ -60,6 +62,8 @@ export interface BotHarnessOptions {
   clock?: Clock;
   /** The bot's logger (default silent). */
   log?: Logger;
+  /** Wraps the bot's cluster (the simulator through client-node) to make it answer as a test needs. */
+  cluster?: (real: Cluster) => Cluster;
 }
 
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
@@ -69,7 +73,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const replica = await startSlackReplica();
   replica.setUsergroupMembers('S0APPROVERS', [GROUPIE.id]);
   const env = botEnv(dir, replica.apiUrl, { SLACK_APPROVERS: `${APPROVER.id},S0APPROVERS`, ...options.env });
-  const bot = await startBot({ env, log: options.log ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) });
+  const cluster = options.cluster ? { cluster: options.cluster(new KubeCluster(loadKubeConfig({ kubeconfig: env.KUBECONFIG!, context: null }))) } : {};
+  const bot = await startBot({ env, log: options.log ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}), ...cluster });
   const events = `${bot.url}/slack/events`;
   const post = (body: string, extra: { retryNum?: number; timestamp?: number; secret?: string } = {}) =>
     postToBolt(events, body, { secret: extra.secret ?? SECRET, ...(extra.retryNum !== undefined ? { retryNum: extra.retryNum } : {}), ...(extra.timestamp !== undefined ? { timestamp: extra.timestamp } : {}) });

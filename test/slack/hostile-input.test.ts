@@ -5,8 +5,7 @@
  */
 import { ManualClock } from '../fakes/manual-clock.js';
 import { ACTIONS } from '../../src/adapters/slack/card-blocks.js';
-import { loadScenario } from '../../src/sim/load-scenario.js';
-import type { Scenario } from '../../src/sim/scenario-schema.js';
+import type { Cluster } from '../../src/core/ports.js';
 import { blockActionPayload } from '../support/slack/payloads.js';
 import { blockActionBody, postToBolt } from '../support/slack/sign-request.js';
 import { APPROVER, SECRET, startBotHarness, STRANGER, type BotHarness } from './bot-harness.js';
@@ -15,13 +14,18 @@ import { isSafeMrkdwn, mrkdwnTexts } from './mrkdwn-checks.js';
 
 const MENTION = '<!channel> <https://evil.example|click>';
 
-/** The seed's scenario whose image-info endpoint reports a Go version carrying Slack markup. */
-async function hostileImageInfo(): Promise<Scenario> {
-  const scenario = structuredClone(await loadScenario('seed-oom'));
-  const info = scenario.workloads[0]?.initContainers[0]?.http?.imageInfo;
-  if (!info || info === 'malformed') throw new Error('the seed scenario has no image-info payload');
-  info.go.version = `go1.21.5 ${MENTION}`;
-  return scenario;
+/**
+ * The seed's cluster, except that the pod's image-info endpoint answers (a real crash-looping init
+ * container would not) with a Go version carrying Slack markup.
+ */
+function hostileImageInfo(real: Cluster): Cluster {
+  const info = { layers: [{ digest: `sha256:${'a'.repeat(64)}`, size: 7_340_032 }], go: { version: `go1.21.5 ${MENTION}`, cgo_enabled: true }, binary: { size: 144_703_488, symtab_ratio: 0.31 } };
+  return new Proxy(real, {
+    get: (target, key, receiver) =>
+      key === 'proxyGet'
+        ? async (...args: Parameters<Cluster['proxyGet']>) => (args[3] === '/debug/image-info' ? { status: 200, body: JSON.stringify(info) } : target.proxyGet(...args))
+        : Reflect.get(target, key, receiver),
+  });
 }
 
 /** Every mrkdwn text the bot sent to the replica that is not escaped. */
@@ -41,7 +45,7 @@ describe('hostile input over HTTP', () => {
   }
 
   test('cluster text with Slack markup is escaped in every text the bot sends, the thread fallback included', async () => {
-    h = await startBotHarness({ scenario: await hostileImageInfo() });
+    h = await startBotHarness({ cluster: hostileImageInfo });
     await openIncident();
     const thread = await h.replica.waitForCall('chat.postMessage', (call) => String(call.args.text).startsWith('image-info'));
     expect(thread.args.text).toContain('go1.21.5 &lt;!channel&gt; &lt;https://evil.example|click&gt;');
