@@ -80,7 +80,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // The Slack app's listeners need the context, and the context needs the app's client.
   const slack = createSlackApp({ ...config.slack, log, clock, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
   const client = slack.app.client;
-  const pacer = new Pacer(config.slack.pacing.perSecond, config.slack.pacing.burst);
+  const pacer = new Pacer(config.slack.pacing.perSecond, config.slack.pacing.burst, clock);
   const outbound = new SlackOutbound(client);
   const messenger = new IncidentMessenger({ slack: outbound, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel, pacer });
   const approvers = new Approvers(config.slack.approvers, { members: async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [] }, log);

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../core/ports.js';
 
 /**
  * A token bucket in front of Slack's Web API: `burst` calls at once, then `perSecond`. An alert
@@ -15,10 +15,10 @@ export class Pacer {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {
     this.tokens = burst;
-    this.last = now();
+    this.last = clock.now().getTime();
   }
 
   /** Resolves when a call may go. */
@@ -34,14 +34,14 @@ export class Pacer {
     this.pumping = true;
     try {
       while (this.lanes.urgent.length + this.lanes.normal.length > 0) {
-        const now = this.now();
+        const now = this.clock.now().getTime();
         this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
         this.last = now;
         if (this.tokens >= 1) {
           this.tokens -= 1;
           (this.lanes.urgent.shift() ?? this.lanes.normal.shift())?.();
         } else {
-          await sleep(Math.ceil(((1 - this.tokens) / this.perSecond) * 1000));
+          await this.clock.sleep(Math.ceil(((1 - this.tokens) / this.perSecond) * 1000));
         }
       }
     } finally {
