@@ -9,7 +9,8 @@ export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number];
 
 export type EvidenceKind = 'measured-peak' | 'lower-bound';
 
-export interface Evidence {
+// A type, not an interface: it is stored as JSON, and only type aliases fit JSON's index signature.
+export type Evidence = {
   source: EvidenceSource;
   kind: EvidenceKind;
   /** The memory the source saw, in bytes. */
@@ -18,4 +19,4 @@ export interface Evidence {
   detail: string;
   /** When the source saw it (ISO), if it says. */
   at?: string;
-}
+};

@@ -135,6 +135,8 @@ export interface RunTransition {
   events?: readonly NewTimelineEvent[];
   /** The container the checklist found, recorded on the incident with the change. */
   container?: string;
+  /** Escalation: keeps this round's propose..health records, sets them pending again, counts the round. */
+  nextRound?: boolean;
 }
 
 export type ClaimAnswer = { ok: true; run: RunRecord } | { ok: false; holder: RunClaim };

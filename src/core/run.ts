@@ -1,10 +1,17 @@
+import type { Evidence } from './evidence.js';
 import type { Finding } from './finding.js';
 import type { Runbook } from './runbook-schema.js';
 import type { StoredResult } from './step-results.js';
 
 /** The seed's checklist, in its order. The runbook sets each step's parameters, not the order. */
-export const STEP_NAMES = ['detect', 'image-info', 'rss-peak', 'propose', 'approve', 'apply', 'wait', 'health'] as const;
+export const STEP_NAMES = ['detect', 'image-info', 'evidence', 'propose', 'approve', 'apply', 'wait', 'health'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
+
+/**
+ * The steps of a round: when the patched pod is OOMKilled again, the run escalates and these run
+ * again with what the kill taught (at most the runbook's `propose.maxSteps` rounds).
+ */
+export const ROUND_STEPS = ['propose', 'approve', 'apply', 'wait', 'health'] as const satisfies readonly StepName[];
 
 export const STEP_STATUSES = ['pending', 'running', 'waiting-approval', 'succeeded', 'failed', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -66,15 +73,33 @@ export interface RunRecord {
   startedAt: string;
   updatedAt: string;
   claim: RunClaim | null;
+  /** 1 for the first proposal; one more for each escalation. */
+  round: number;
+  /** The rounds before this one, oldest first, with their round steps as they ended. */
+  rounds: RoundRecord[];
   steps: StepRecord[];
 }
 
-/** The record of one step of a run, typed by its name. */
-export function stepOf<N extends StepName>(run: RunRecord, name: N): StepRecordOf<N> {
-  const record = run.steps.find((step) => step.step === name);
-  if (!record) throw new Error(`run of incident ${run.incidentId} has no step ${name}`);
+export interface RoundRecord {
+  round: number;
+  endedAt: string;
+  steps: StepRecord[];
+}
+
+/** The record of one step of a run (or of one of its past rounds), typed by its name. */
+export function stepOf<N extends StepName>(holder: { steps: readonly StepRecord[] }, name: N): StepRecordOf<N> {
+  const record = holder.steps.find((step) => step.step === name);
+  if (!record) throw new Error(`no step ${name} in this run`);
   // The store builds each record with its own step's result type; find() cannot narrow a union by a generic.
   return record as StepRecordOf<N>;
+}
+
+/** The kills that ended the run's past rounds: each proved the container needs more than that limit. */
+export function escalations(run: RunRecord): Evidence[] {
+  return run.rounds.flatMap((round) => {
+    const kill = stepOf(round, 'wait').result.escalation;
+    return kill ? [kill] : [];
+  });
 }
 
 /** The first step not yet done (succeeded or skipped), or undefined when all are. */

@@ -43,6 +43,8 @@ export const runbookSchema = strictObject({
       headroom: z.number().gt(0, { error: 'must be above 0 and at most 1, e.g. 0.85' }).max(1, { error: 'must be above 0 and at most 1, e.g. 0.85' }),
       fallbackFactor: z.number().gt(1, { error: 'must be above 1, e.g. 2' }).max(16),
       roundTo: quantity,
+      // Escalation: when the patched pod is OOMKilled again, the run proposes the next limit, at most this many in all.
+      maxSteps: z.number().int().min(1, { error: 'must be a whole number from 1 to 10' }).max(10, { error: 'must be a whole number from 1 to 10' }).default(3),
     }),
     approve: strictObject({
       mode: z.enum(['manual', 'auto'], { error: 'must be manual or auto' }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, OomCheckError } from './errors.js';
+import { EVIDENCE_SOURCES } from './evidence.js';
 import type { StepName } from './run.js';
 import type { JsonValue } from './timeline.js';
 
@@ -41,9 +42,19 @@ export const imageInfoResultSchema = z.object({
   advice: z.array(text).optional(),
 });
 
-export const rssPeakResultSchema = z.object({
-  peakBytes: z.number().nonnegative(),
-  samples: z.array(z.number().nonnegative()),
+export const evidenceSchema = z.object({
+  source: z.enum(EVIDENCE_SOURCES),
+  kind: z.enum(['measured-peak', 'lower-bound']),
+  bytes: z.number().nonnegative(),
+  detail: text,
+  at: text.optional(),
+});
+
+export const evidenceResultSchema = z.object({
+  evidence: z.array(evidenceSchema),
+  /** Why a source said nothing (not configured, not running, unreachable...), one line each. */
+  problems: z.array(text),
+  samples: z.array(z.number().nonnegative()).optional(),
 });
 
 export const proposeResultSchema = z.object({
@@ -81,14 +92,18 @@ export const applyResultSchema = z.object({
   recovered: z.boolean().optional(),
 });
 
-export const waitResultSchema = z.object({ pod: text });
+export const waitResultSchema = z.object({
+  pod: text.optional(),
+  /** The new pod was OOMKilled under the approved limit: the kill that starts the next round. */
+  escalation: evidenceSchema.optional(),
+});
 
 export const healthResultSchema = z.object({ pod: text, status: z.number().int(), attempts: z.number().int().positive() });
 
 export const STEP_RESULT_SCHEMAS = {
   detect: detectResultSchema,
   'image-info': imageInfoResultSchema,
-  'rss-peak': rssPeakResultSchema,
+  evidence: evidenceResultSchema,
   propose: proposeResultSchema,
   approve: approvalResultSchema,
   apply: applyResultSchema,
@@ -117,7 +132,7 @@ const WHOLE: Schemas<StepResults> = STEP_RESULT_SCHEMAS;
 const PARTIAL: Schemas<Partials> = {
   detect: detectResultSchema.partial(),
   'image-info': imageInfoResultSchema.partial(),
-  'rss-peak': rssPeakResultSchema.partial(),
+  evidence: evidenceResultSchema.partial(),
   propose: proposeResultSchema.partial(),
   approve: approvalResultSchema.partial(),
   apply: applyResultSchema.partial(),

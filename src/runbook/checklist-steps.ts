@@ -6,7 +6,7 @@ import { detectStep } from './steps/detect-step.js';
 import { healthStep } from './steps/health-step.js';
 import { imageInfoStep } from './steps/image-info-step.js';
 import { proposeStep } from './steps/propose-step.js';
-import { rssPeakStep } from './steps/rss-peak-step.js';
+import { evidenceStep } from './steps/evidence-step.js';
 import { waitStep } from './steps/wait-step.js';
 
 /** Each step typed by its name: its context gives it its own stored result. */
@@ -15,7 +15,7 @@ export type ChecklistSteps = { readonly [N in StepName]: Step<N> };
 export const CHECKLIST_STEPS: ChecklistSteps = {
   detect: detectStep,
   'image-info': imageInfoStep,
-  'rss-peak': rssPeakStep,
+  evidence: evidenceStep(),
   propose: proposeStep,
   approve: approveStep,
   apply: applyStep,

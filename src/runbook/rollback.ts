@@ -33,9 +33,15 @@ export async function rollBackPatch(deps: RollbackDeps, incident: Incident, run:
   if (done) return { outcome: 'already-rolled-back', actor: done.actor, at: done.at };
   if (incident.status === 'closed') return { outcome: 'not-possible', message: `incident ${incident.id} is closed (${incident.verdict}): roll back by hand if you must` };
   if (run.status !== 'finished') return { outcome: 'not-possible', message: 'the checklist is still running: roll back once it has ended' };
-  const apply = stepOf(run, 'apply');
-  const applied = apply.result;
-  if (apply.status !== 'succeeded' || !applied.before || applied.alreadyApplied !== false) {
+  // Every round that patched, oldest first: the first one's `before` is what the workload had
+  // before oom-check touched it, the last one's limit is what it has now.
+  const patched = [...run.rounds, run]
+    .map((holder) => stepOf(holder, 'apply'))
+    .filter((apply) => apply.status === 'succeeded' && apply.result.before && apply.result.limit && apply.result.alreadyApplied === false)
+    .map((apply) => apply.result);
+  const first = patched[0];
+  const latest = patched.at(-1);
+  if (!first?.before || !latest?.limit) {
     return { outcome: 'not-possible', message: 'oom-check applied no patch in this incident: there is nothing to roll back' };
   }
   const where = `incident ${incident.id}`;
@@ -43,8 +49,8 @@ export async function rollBackPatch(deps: RollbackDeps, incident: Incident, run:
   const owner = incident.owner as WorkloadRef;
   const { containerKind: kind, container } = detect;
   const workload = `${owner.kind} ${incident.namespace}/${owner.name}`;
-  const restore = applied.before.limit;
-  const diff = { before: { 'limits.memory': applied.limit ?? '' }, after: { 'limits.memory': restore ?? '(none)' } };
+  const restore = first.before.limit;
+  const diff = { before: { 'limits.memory': latest.limit }, after: { 'limits.memory': restore ?? '(none)' } };
   const record = (events: Parameters<RunStore['transition']>[1]['events'], run?: Parameters<RunStore['transition']>[1]['run']) => {
     const written = deps.runs.transition(incident.id, { at: deps.clock.now().toISOString(), owner: deps.owner, ...(run ? { run } : {}), events });
     if (!written) throw lostClaim(incident.id);

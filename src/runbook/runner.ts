@@ -191,6 +191,7 @@ export class Runner {
       this.deps.lifecycle.finish(incident, run, { verdict: outcome.verdict, message: outcome.message, findings }, this.deps.claims.owner);
       return false;
     }
+    if (outcome.status === 'escalate') return this.escalate(incident, run, record, outcome, events);
     const waiting = outcome.status === 'waiting-approval';
     const kind: TimelineKind = waiting ? 'step.waiting' : outcome.status === 'skipped' ? 'step.skipped' : 'step.succeeded';
     this.write(incident.id, {
@@ -202,6 +203,40 @@ export class Runner {
     });
     reporter.notify(incident, run, { step: name, status: outcome.status, message: outcome.message, findings });
     return !waiting;
+  }
+
+  /**
+   * The patched pod was OOMKilled again: the kill is evidence, and the run starts its next round
+   * (propose, approve, apply, wait, health) in the same incident, up to the runbook's maxSteps.
+   * Past that, the fix did not verify and rollback stays on offer.
+   */
+  private escalate<N extends StepName>(incident: Incident, run: RunRecord, record: StepRecordOf<N>, outcome: Extract<StepOutcome, { status: 'escalate' }>, events: NewTimelineEvent[]): boolean {
+    const at = this.deps.clock.now().toISOString();
+    const reporter = this.deps.reporter;
+    const name = record.step;
+    const maxSteps = run.spec.runbook.steps.propose.maxSteps;
+    const last = run.round >= maxSteps;
+    const message = last
+      ? `${outcome.message}; that was step ${run.round} of ${maxSteps}, the most the runbook allows (steps.propose.maxSteps)`
+      : `${outcome.message}; escalating to step ${run.round + 1} of ${maxSteps}`;
+    const finding = {
+      title: last ? 'The fix did not verify' : `Escalating: step ${run.round + 1} of ${maxSteps}`,
+      severity: 'critical' as const,
+      detail: message,
+      advice: [last ? 'Roll back the patch, or set a limit by hand' : 'The next proposal rests on this kill; approve it like the first'],
+    };
+    this.write(incident.id, {
+      at,
+      step: { name, status: 'failed', finishedAt: at, result: { ...record.result, escalation: outcome.evidence } },
+      events: [...events, reporter.event(incident, run, 'finding', name, findingData(finding)), reporter.event(incident, run, 'step.failed', name, { message, round: run.round, evidence: outcome.evidence })],
+      nextRound: !last,
+    });
+    if (last) {
+      this.deps.lifecycle.finish(incident, run, { verdict: 'verification-failed', message, findings: [finding] }, this.deps.claims.owner);
+      return false;
+    }
+    reporter.notify(incident, run, { step: name, status: 'failed', message, findings: [finding] });
+    return true;
   }
 
   private failed(incident: Incident, run: RunRecord, name: StepName, error: unknown, lost: AbortSignal): boolean {

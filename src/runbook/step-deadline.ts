@@ -11,7 +11,7 @@ export function stepDeadlineMs(step: StepName, runbook: Runbook): number {
   const seconds: Record<StepName, number> = {
     detect: steps.detect.timeoutSeconds,
     'image-info': steps['image-info'].timeoutSeconds + MARGIN_SECONDS,
-    'rss-peak': (steps['rss-peak'].samples * steps['rss-peak'].intervalMs) / 1000 + steps['rss-peak'].timeoutSeconds,
+    evidence: (steps['rss-peak'].samples * steps['rss-peak'].intervalMs) / 1000 + steps['rss-peak'].timeoutSeconds,
     propose: QUICK_STEP_SECONDS,
     approve: QUICK_STEP_SECONDS,
     apply: steps.apply.timeoutSeconds * 3,

@@ -1,3 +1,4 @@
+import type { Evidence } from '../core/evidence.js';
 import type { Finding } from '../core/finding.js';
 import type { Incident } from '../core/incident.js';
 import type { Clock, Cluster, Logger } from '../core/ports.js';
@@ -48,7 +49,12 @@ export type StepOutcome =
   | (OutcomeBase & { status: 'succeeded' | 'skipped' })
   | (OutcomeBase & { status: 'waiting-approval' })
   /** Ends the run here with a verdict; the step itself succeeded or failed. */
-  | (OutcomeBase & { status: 'finished'; verdict: Verdict; stepStatus: 'succeeded' | 'failed' });
+  | (OutcomeBase & { status: 'finished'; verdict: Verdict; stepStatus: 'succeeded' | 'failed' })
+  /**
+   * The fix was too small: the patched pod was OOMKilled again. The runner starts the next round
+   * (propose again with `evidence`, approve, apply...) or, past the runbook's rounds, ends the run.
+   */
+  | (OutcomeBase & { status: 'escalate'; evidence: Evidence });
 
 export type Step<N extends StepName = StepName> = (context: StepContext<N>) => Promise<StepOutcome>;
 

@@ -181,7 +181,7 @@ describe('database problems are one clear sentence and exit 1', () => {
       expect(readdirSync(join(dir, 'data'))).toEqual(['oom-check.db']);
       chmodSync(join(dir, 'data'), 0o755);
       expect(integrityOf(path)).toBe('ok');
-    });
+    }, 60_000);
 
     maybe('a new database in a read-only folder', async () => {
       chmodSync(dir, 0o755);
@@ -193,6 +193,6 @@ describe('database problems are one clear sentence and exit 1', () => {
       expect(migrate.err).toBe(
         `oom-check: the database ${path} is read-only for this user: run oom-check as the user that owns it, or make the file and its folder writable (oom-check export can still read it)\n`,
       );
-    });
+    }, 60_000);
   });
 });

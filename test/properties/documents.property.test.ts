@@ -133,6 +133,7 @@ describe('valid runbooks round-trip', () => {
     port: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/)),
     expectStatus: fc.stringMatching(/^([1-5]xx|[1-5]\d\d)$/),
     mode: fc.constantFrom('manual', 'auto'),
+    maxSteps: fc.integer({ min: 1, max: 10 }),
     image: fc.option(fc.tuple(fc.stringMatching(/^[a-z0-9./-]{1,30}$/), fc.stringMatching(/^[0-9a-f]{64}$/)).map(([repo, digest]) => `${repo}@sha256:${digest}`)),
   });
 
@@ -147,7 +148,7 @@ describe('valid runbooks round-trip', () => {
           steps: {
             ...steps,
             'image-info': { ...steps['image-info'], port: s.port },
-            propose: { headroom: s.headroom, fallbackFactor: s.fallbackFactor, roundTo: s.roundTo },
+            propose: { headroom: s.headroom, fallbackFactor: s.fallbackFactor, roundTo: s.roundTo, maxSteps: s.maxSteps },
             approve: { ...steps.approve, mode: s.mode },
             health: { ...steps.health, expectStatus: s.expectStatus },
           },

@@ -1,3 +1,4 @@
+import { parseQuantity } from '../../src/core/quantity.js';
 import { isClusterError } from '../../src/core/cluster-error.js';
 import { incidentFacts } from '../../src/core/postmortem/incident-facts.js';
 import type { RunRecord } from '../../src/core/run.js';
@@ -36,7 +37,7 @@ describe('the checklist over the simulator', () => {
   test('happy path: OOMKilled -> image-info unreachable -> 64Mi -> 128Mi -> dry-run -> patch -> Initialized -> /healthz 200 -> fixed', async () => {
     h = await startHarness('seed-oom');
     const { incidentId, run } = await startOn('shop', 'checkout-');
-    expect(stepStates(run)).toBe('detect:succeeded image-info:succeeded rss-peak:skipped propose:succeeded approve:waiting-approval apply:pending wait:pending health:pending');
+    expect(stepStates(run)).toBe('detect:succeeded image-info:succeeded evidence:succeeded propose:succeeded approve:waiting-approval apply:pending wait:pending health:pending');
     expect(run.steps.find((s) => s.step === 'propose')?.result).toMatchObject({
       limit: '128Mi',
       previousLimit: '64Mi',
@@ -84,7 +85,7 @@ describe('the checklist over the simulator', () => {
     expect(h.sim.patchCount('Deployment', 'shop', 'checkout')).toBe(1);
   });
 
-  test('an edited limit below the peak OOMs again: the wait fails fast, the rollback restores 64Mi', async () => {
+  test('an edited limit below the peak OOMs again: the same incident escalates to step 2, resting on the kill', async () => {
     h = await startHarness('seed-oom', (runbook) => {
       runbook.steps.wait.timeoutSeconds = 600;
     });
@@ -92,11 +93,35 @@ describe('the checklist over the simulator', () => {
     expect(approve(incidentId, { limit: '64Gi' })).toMatchObject({ outcome: 'invalid-limit', message: expect.stringContaining('above the maximum 4Gi') });
     expect(approve(incidentId, { limit: 'abc' })).toMatchObject({ outcome: 'invalid-limit' });
     expect(approve(incidentId, { limit: '80Mi' })).toMatchObject({ outcome: 'settled', limit: '80Mi' });
+    const second = await h.runner.advance(incidentId);
+    expect(second).toMatchObject({ status: 'waiting-approval', round: 2 });
+    expect(second.rounds).toHaveLength(1);
+    expect(second.rounds[0]!.steps.find((s) => s.step === 'wait')?.result.escalation).toMatchObject({ source: 'oom-kill', kind: 'lower-bound', bytes: 80 * 1024 ** 2 });
+    const proposal = second.steps.find((s) => s.step === 'propose')!.result;
+    expect(proposal).toMatchObject({ previousLimit: '80Mi' });
+    expect(parseQuantity(proposal.limit!)).toBeGreaterThan(80 * 1024 ** 2);
+    const timeline = h.incidents.timeline(incidentId);
+    expect(timeline.find((e) => e.kind === 'step.failed' && e.step === 'wait')?.data.message).toMatch(/OOMKilled again .*still too low; escalating to step 2 of 3/);
+    expect(timeline.find((e) => e.kind === 'decision')?.data).toMatchObject({ decision: 'edit-limit', limit: '80Mi', proposed: '128Mi' });
+
+    expect(approve(incidentId, { actor: 'cli:bob' })).toMatchObject({ outcome: 'settled', limit: proposal.limit });
+    expect(await h.runner.advance(incidentId)).toMatchObject({ status: 'finished', verdict: 'fixed', round: 2 });
+    expect(h.sim.patchCount('Deployment', 'shop', 'checkout')).toBe(2);
+    expect(h.incidents.timeline(incidentId).filter((e) => e.kind === 'patch.applied').map((e) => e.data.after)).toEqual([{ 'limits.memory': '80Mi' }, { 'limits.memory': proposal.limit }]);
+  });
+
+  test('killed again on the last step the runbook allows: verification-failed, and rollback restores the limit from before the first patch', async () => {
+    h = await startHarness('seed-oom', (runbook) => {
+      runbook.steps.wait.timeoutSeconds = 600;
+      runbook.steps.propose.maxSteps = 2;
+    });
+    const { incidentId } = await startOn('shop', 'checkout-');
+    approve(incidentId, { limit: '80Mi' });
+    expect(await h.runner.advance(incidentId)).toMatchObject({ status: 'waiting-approval', round: 2 });
+    approve(incidentId, { limit: '90Mi' });
     const run = await h.runner.advance(incidentId);
     expect(run).toMatchObject({ status: 'finished', verdict: 'verification-failed' });
-    const failure = h.incidents.timeline(incidentId).find((e) => e.kind === 'step.failed' && e.step === 'wait');
-    expect(failure?.data.message).toMatch(/OOMKilled again .*still too low/);
-    expect(h.incidents.timeline(incidentId).find((e) => e.kind === 'decision')?.data).toMatchObject({ decision: 'edit-limit', limit: '80Mi', proposed: '128Mi' });
+    expect(h.incidents.timeline(incidentId).filter((e) => e.kind === 'step.failed' && e.step === 'wait').at(-1)?.data.message).toMatch(/still too low; that was step 2 of 2, the most the runbook allows/);
     expect(h.incidents.getIncident(incidentId)?.status).toBe('open');
 
     expect(await h.lifecycle.rollback(incidentId, 'cli:alice')).toMatchObject({ outcome: 'rolled-back', limit: '64Mi' });

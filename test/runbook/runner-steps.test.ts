@@ -7,7 +7,7 @@ import { CHECKLIST_STEPS, type ChecklistSteps } from '../../src/runbook/checklis
 import type { Step } from '../../src/runbook/step-types.js';
 import { wireChecklist } from '../../src/wire-checklist.js';
 import { defaultRunbook } from '../support/default-runbook.js';
-import { rssBytes } from '../../src/runbook/steps/rss-peak-step.js';
+import { rssBytes } from '../../src/runbook/evidence/rss-samples.js';
 import { FakeCluster, oomKilledPod } from '../fakes/fake-cluster.js';
 import { newIncident, T0 } from '../store/incident-store-contract.js';
 
@@ -51,7 +51,7 @@ describe('the runner and single steps', () => {
     let sample = 0;
     cluster.exec = async (): Promise<ExecResult> => ({ stdout: `Rss:              ${kib[sample++ % kib.length]} kB\nPss:  1 kB\n`, stderr: '', exitCode: 0 });
     const run = await runner.advance(id);
-    expect(run.steps.find((s) => s.step === 'rss-peak')).toMatchObject({ status: 'succeeded', result: { peakBytes: 98_304 * 1024 } });
+    expect(run.steps.find((s) => s.step === 'evidence')).toMatchObject({ status: 'succeeded', result: { evidence: expect.arrayContaining([expect.objectContaining({ source: 'rss-sample', kind: 'measured-peak', bytes: 98_304 * 1024 })]) } });
     expect(run.steps.find((s) => s.step === 'propose')?.result).toMatchObject({ limit: '128Mi', rationale: expect.stringMatching(/^peak 96Mi \/ 0\.85/) });
     expect(runs.getRun(id)?.steps.map((s) => s.step)).toEqual([...STEP_NAMES]);
   });

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ErrorCode, OomCheckError } from '../../core/errors.js';
 import type { ClaimAnswer, RunStore, RunTransition } from '../../core/ports.js';
-import { isVerdict, STEP_NAMES, type RunClaim, type RunRecord, type RunSpec, type RunTarget, type StepName, type StepRecord } from '../../core/run.js';
+import { isVerdict, ROUND_STEPS, STEP_NAMES, type RoundRecord, type RunClaim, type RunRecord, type RunSpec, type RunTarget, type StepName, type StepRecord } from '../../core/run.js';
 import { parseRunSpec } from '../../core/run-spec.js';
 import { parseStoredResult } from '../../core/step-results.js';
 import type { SqliteIncidentStore } from './sqlite-incident-store.js';
@@ -14,6 +14,7 @@ interface RunRow {
   verdict: RunRecord['verdict'];
   started_at: string;
   updated_at: string;
+  round: number;
 }
 
 interface StepRow {
@@ -51,6 +52,15 @@ function prepareStatements(db: Database) {
     putClaim: db.prepare(`INSERT INTO run_claims (incident_id, owner, claimed_at, until) VALUES (?, ?, ?, ?)
       ON CONFLICT (incident_id) DO UPDATE SET owner = excluded.owner, claimed_at = excluded.claimed_at, until = excluded.until`),
     release: db.prepare('DELETE FROM run_claims WHERE incident_id = ? AND owner = ?'),
+    getRounds: db.prepare('SELECT round, steps, ended_at FROM run_rounds WHERE incident_id = ? ORDER BY round'),
+    archiveRound: db.prepare(`INSERT INTO run_rounds (incident_id, round, steps, ended_at)
+      SELECT r.incident_id, r.round, json_group_array(json_object('step', s.step, 'status', s.status, 'attempts', s.attempts,
+        'started_at', s.started_at, 'finished_at', s.finished_at, 'result', json(s.result), 'error', s.error)), @at
+      FROM runs r JOIN (SELECT * FROM run_steps WHERE incident_id = @incidentId ORDER BY position) s ON s.incident_id = r.incident_id
+      WHERE r.incident_id = @incidentId AND s.step IN (${ROUND_STEPS.map((step) => `'${step}'`).join(', ')})`),
+    resetRoundSteps: db.prepare(`UPDATE run_steps SET status = 'pending', attempts = 0, started_at = NULL, finished_at = NULL, result = '{}', error = NULL
+      WHERE incident_id = ? AND step IN (${ROUND_STEPS.map((step) => `'${step}'`).join(', ')})`),
+    nextRound: db.prepare('UPDATE runs SET round = round + 1 WHERE incident_id = ?'),
   };
 }
 
@@ -97,7 +107,12 @@ export class SqliteRunStore implements RunStore {
     const row = this.sql.getRun.get(incidentId) as RunRow | undefined;
     if (!row) return undefined;
     const where = `run of incident ${incidentId}`;
-    const steps = (this.sql.getSteps.all(incidentId) as StepRow[]).map((step) => this.toStep(step, where));
+    const steps = (this.sql.getSteps.all(incidentId) as StepRow[]).map((step) => this.toStep(step, parseJson(step.result, where), where));
+    const rounds = (this.sql.getRounds.all(incidentId) as Array<{ round: number; steps: string; ended_at: string }>).map(
+      (row): RoundRecord => ({ round: row.round, endedAt: row.ended_at, steps: (parseJson(row.steps, where) as Array<StepRow & { result: unknown }>)
+        .map((step) => this.toStep(step, step.result, `${where}, round ${row.round}`))
+        .sort((a, b) => STEP_NAMES.indexOf(a.step) - STEP_NAMES.indexOf(b.step)) }),
+    );
     if (row.verdict !== null && !isVerdict(row.verdict)) throw new OomCheckError(ErrorCode.RunStateInvalid, `${where}: unknown verdict "${row.verdict}"`);
     const claim = this.sql.getClaim.get(incidentId) as RunClaim | undefined;
     return {
@@ -108,19 +123,21 @@ export class SqliteRunStore implements RunStore {
       startedAt: row.started_at,
       updatedAt: row.updated_at,
       claim: claim ? { owner: claim.owner, until: claim.until } : null,
+      round: row.round,
+      rounds,
       steps,
     };
   }
 
-  private toStep(row: StepRow, where: string): StepRecord {
+  private toStep(row: Omit<StepRow, 'result'>, stored: unknown, where: string): StepRecord {
     if (!(STEP_NAMES as readonly string[]).includes(row.step)) throw new OomCheckError(ErrorCode.RunStateInvalid, `${where}: unknown step "${row.step}"`);
     const base = { status: row.status, attempts: row.attempts, startedAt: row.started_at, finishedAt: row.finished_at, error: row.error };
-    const result = <N extends StepName>(step: N) => parseStoredResult(step, parseJson(row.result, where), where);
+    const result = <N extends StepName>(step: N) => parseStoredResult(step, stored, where);
     // One arm per step keeps each record's result typed by its own step.
     switch (row.step) {
       case 'detect': return { ...base, step: row.step, result: result(row.step) };
       case 'image-info': return { ...base, step: row.step, result: result(row.step) };
-      case 'rss-peak': return { ...base, step: row.step, result: result(row.step) };
+      case 'evidence': return { ...base, step: row.step, result: result(row.step) };
       case 'propose': return { ...base, step: row.step, result: result(row.step) };
       case 'approve': return { ...base, step: row.step, result: result(row.step) };
       case 'apply': return { ...base, step: row.step, result: result(row.step) };
@@ -163,6 +180,11 @@ export class SqliteRunStore implements RunStore {
       this.sql.updateRun.run({ incidentId, status: change.run?.status ?? null, verdict: change.run?.verdict ?? null, at: change.at });
       if (change.events && change.events.length > 0) this.incidents.appendMany(change.events);
       if (change.container !== undefined) this.sql.setContainer.run(change.container, incidentId);
+      if (change.nextRound) {
+        this.sql.archiveRound.run({ incidentId, at: change.at });
+        this.sql.resetRoundSteps.run(incidentId);
+        this.sql.nextRound.run(incidentId);
+      }
       return true;
     }).immediate());
     return applied ? this.getRun(incidentId)! : null;

@@ -2,7 +2,8 @@ import type { Finding } from '../../core/finding.js';
 import { describeSubject } from '../../core/incident.js';
 import { PATCHABLE_KINDS } from '../../core/k8s-types.js';
 import { buildImageSwapPatch } from '../../core/rules/build-image-swap-patch.js';
-import { parseQuantity } from '../../core/quantity.js';
+import { formatQuantity, parseQuantity } from '../../core/quantity.js';
+import { escalations } from '../../core/run.js';
 import { planLimit } from '../../core/rules/plan-limit.js';
 import type { ProposeResult } from '../../core/step-results.js';
 import type { Step } from '../step-types.js';
@@ -10,11 +11,15 @@ import type { Step } from '../step-types.js';
 /** Plans the new memory limit for the owner workload's pod template; bare pods and other owners are reported, not patched. */
 export const proposeStep: Step<'propose'> = async ({ incident, run, runbook, required, resultOf }) => {
   const detect = required('detect');
-  const peak = resultOf('rss-peak').peakBytes;
+  const peaks = (resultOf('evidence').evidence ?? []).filter((e) => e.kind === 'measured-peak').map((e) => e.bytes);
+  const peak = peaks.length > 0 ? Math.max(...peaks) : null;
+  // After an escalation the workload carries the last approved limit: that is the one to raise.
+  const current = Math.max(detect.limitBytes ?? 0, ...escalations(run).map((kill) => kill.bytes)) || null;
+  const currentLimit = current === null ? null : current === detect.limitBytes ? detect.limit : formatQuantity(current);
   const settings = runbook.steps.propose;
   const plan = planLimit({
-    currentLimitBytes: detect.limitBytes,
-    peakBytes: typeof peak === 'number' ? peak : null,
+    currentLimitBytes: current,
+    peakBytes: peak,
     headroom: settings.headroom,
     fallbackFactor: settings.fallbackFactor,
     maxBytes: run.spec.maxLimitBytes,
@@ -41,10 +46,10 @@ export const proposeStep: Step<'propose'> = async ({ incident, run, runbook, req
   const { container } = detect;
   const findings: Finding[] = [
     {
-      title: `Proposed: limits.memory ${detect.limit ?? 'none'} -> ${plan.limit}`,
+      title: `Proposed: limits.memory ${currentLimit ?? 'none'} -> ${plan.limit}`,
       severity: 'info',
       detail: `${subject}, ${detect.containerKind === 'init' ? 'initContainer' : 'container'} ${container}: ${plan.rationale}`,
-      diff: { before: { 'limits.memory': detect.limit ?? '(none)' }, after: { 'limits.memory': plan.limit } },
+      diff: { before: { 'limits.memory': currentLimit ?? '(none)' }, after: { 'limits.memory': plan.limit } },
     },
   ];
   const slim = runbook.quickDowngrade.image;
@@ -58,6 +63,6 @@ export const proposeStep: Step<'propose'> = async ({ incident, run, runbook, req
       });
     }
   }
-  const result: ProposeResult = { limit: plan.limit, limitBytes: plan.limitBytes, previousLimit: detect.limit, rationale: plan.rationale, workload: subject };
-  return { status: 'succeeded', message: `${detect.limit ?? 'no limit'} -> ${plan.limit}: ${plan.rationale}`, result: { ...result }, findings };
+  const result: ProposeResult = { limit: plan.limit, limitBytes: plan.limitBytes, previousLimit: currentLimit, rationale: plan.rationale, workload: subject };
+  return { status: 'succeeded', message: `${currentLimit ?? 'no limit'} -> ${plan.limit}: ${plan.rationale}`, result: { ...result }, findings };
 };

@@ -1,5 +1,7 @@
 import type { WorkloadRef } from '../../core/incident.js';
+import { parseQuantity } from '../../core/quantity.js';
 import { memoryOf } from '../../core/rules/build-patch.js';
+import { describeBytes } from '../../core/rules/describe-bytes.js';
 import { evaluateRollout, type RolloutState } from '../../core/rules/evaluate-rollout.js';
 import { StepInterrupted, verificationFailed, type Step } from '../step-types.js';
 
@@ -39,9 +41,15 @@ export const waitStep: Step<'wait'> = async ({ cluster, incident, run, runbook, 
       : `${state.detail}: ${where} no longer has the patch (its template says ${now ?? 'no limit'}); it was reverted by another writer (a GitOps sync?) or lost by the API server`;
     return verificationFailed('The patch is not in place', message, `Run the checklist again on the workload to re-apply ${apply.limit}, and find who reverts it`);
   }
-  const message =
-    state.state === 'oom-killed'
-      ? `${state.detail}: the new limit is still too low`
-      : `no new pod became Initialized within ${timeoutSeconds} s (${state.state === 'pending' ? state.detail : state.pod})`;
+  if (state.state === 'oom-killed') {
+    // A kill at the approved limit is evidence: it needed more than that. The next round rests on it.
+    const bytes = parseQuantity(apply.limit);
+    return {
+      status: 'escalate',
+      message: `${state.detail}: the new limit is still too low`,
+      evidence: { source: 'oom-kill', kind: 'lower-bound', bytes, detail: `pod ${state.pod} was OOMKilled again at the new ${describeBytes(bytes)} limit: it needs more than that` },
+    };
+  }
+  const message = `no new pod became Initialized within ${timeoutSeconds} s (${state.state === 'pending' ? state.detail : state.pod})`;
   return verificationFailed('The fix did not verify', message, 'Roll back the patch, or approve a higher limit in a new run');
 };

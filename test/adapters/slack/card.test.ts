@@ -31,6 +31,8 @@ function run(statuses: Partial<Record<(typeof STEP_NAMES)[number], StepStatus>>,
     startedAt: incident.openedAt,
     updatedAt: incident.openedAt,
     claim: null,
+    round: 1,
+    rounds: [],
     // Each record carries its own step's (partial) result; the map cannot say which step is which.
     steps: STEP_NAMES.map((step) => ({
       step,

@@ -1,0 +1,42 @@
+import { isClusterError } from '../../core/cluster-error.js';
+import type { Finding } from '../../core/finding.js';
+import type { EvidenceSource, SourceAnswer } from '../evidence/evidence-source.js';
+import { rssSamples } from '../evidence/rss-samples.js';
+import { theKill } from '../evidence/the-kill.js';
+import type { Step } from '../step-types.js';
+
+/** The ladder, best first; every source is asked, and each answer is recorded. */
+export const EVIDENCE_SOURCES_IN_ORDER: readonly EvidenceSource[] = [rssSamples, theKill];
+
+/**
+ * Gathers what is known about the container's memory from every source that answers: each piece
+ * of evidence is a finding with its numbers, each silent source a line saying why. Propose rests
+ * on the best of them.
+ */
+export function evidenceStep(sources: readonly EvidenceSource[] = EVIDENCE_SOURCES_IN_ORDER): Step<'evidence'> {
+  return async (context) => {
+    const answers: SourceAnswer[] = await Promise.all(
+      sources.map((source) =>
+        source.gather(context).catch((error: unknown): SourceAnswer => {
+          if (!isClusterError(error)) throw error;
+          return { evidence: [], problem: `${source.name}: ${error.message}` };
+        }),
+      ),
+    );
+    const evidence = answers.flatMap((answer) => answer.evidence);
+    const problems = answers.flatMap((answer) => (answer.problem ? [answer.problem] : []));
+    const samples = answers.flatMap((answer) => answer.samples ?? []);
+    const finding: Finding = {
+      title: evidence.some((e) => e.kind === 'measured-peak') ? 'Memory evidence: a measured peak' : 'Memory evidence: only a lower bound',
+      severity: 'info',
+      detail: evidence.map((e) => `${e.kind === 'measured-peak' ? 'peak' : 'at least'}: ${e.detail}`).join('\n') || 'no source answered',
+      ...(problems.length > 0 ? { advice: problems.map((problem) => `no answer: ${problem}`) } : {}),
+    };
+    return {
+      status: 'succeeded',
+      message: `${evidence.length} piece${evidence.length === 1 ? '' : 's'} of evidence (${[...new Set(evidence.map((e) => e.source))].join(', ') || 'none'})`,
+      result: { evidence, problems, ...(samples.length > 0 ? { samples } : {}) },
+      findings: [finding],
+    };
+  };
+}
