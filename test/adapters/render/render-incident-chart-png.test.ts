@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { renderIncidentChartPng } from '../../../src/adapters/render/render-incident-chart-png.js';
 import { svgToPng } from '../../../src/adapters/render/svg-to-png.js';
 import { chartData } from '../../../src/core/postmortem/chart-data.js';
 import { renderChartSvg } from '../../../src/core/postmortem/render-chart-svg.js';
+import { packageRoot } from '../../../src/paths.js';
 import { hostileIncident } from '../../core/postmortem/hostile-incident.js';
 import { openIncident, seedIncident } from '../../core/postmortem/sample-incidents.js';
 import { decodePng } from '../../support/decode-png.js';
@@ -44,6 +47,14 @@ describe('renderIncidentChartPng', () => {
     expect(stats.colours).toBeGreaterThan(10);
     expect(stats.inked).toBeGreaterThan(0.1);
   });
+});
+
+test('the README\'s picture is the seed case\'s chart at the size the renderer makes now', () => {
+  // Fonts differ between machines, so the bytes are not compared: a changed layout changes the
+  // size. Regenerate with npm run docs:pictures.
+  const docs = decodePng(readFileSync(join(packageRoot, 'docs', 'postmortem-chart.png')));
+  const fresh = decodePng(renderIncidentChartPng(seedIncident.incident, seedIncident.events));
+  expect([docs.width, docs.height]).toEqual([fresh.width, fresh.height]);
 });
 
 describe('svgToPng', () => {
