@@ -35,10 +35,12 @@ Needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode) and SLACK_APPROVERS; see
 
 Runs the Kubernetes API simulator for a scenario until Ctrl-C and writes a kubeconfig for it.
 Scenarios ship in scenarios/ (seed-oom, healthy, app-crashloop, bare-pod, statefulset, ...).`,
-  export: `Usage: oom-check export <incident-id> [--format md|json] [--out FILE]
+  export: `Usage: oom-check export <incident-id> [--format md|json|html] [--out FILE]
 
 Writes the postmortem of an incident from the timeline in the database (OOM_CHECK_DB_PATH).
-  --format md|json   Markdown (default) or versioned JSON
+  --format md|json|html
+                     Markdown (default), versioned JSON, or a self-contained HTML page with
+                     a chart of memory, the kill and the steps on the budget's time axis
   --out FILE         write to FILE instead of standard output: replaced in one step, its folder
                      created if missing; never the database or its -wal/-shm files
 
@@ -59,7 +61,7 @@ Commands:
   serve                  run the bot: Slack, the Alertmanager webhook, the sweep, health endpoints
   run <namespace>/<pod>  run the checklist on a pod of the current kube context
   rollback <incident-id> restore the limit a patch replaced
-  export <incident-id>   write an incident's postmortem (Markdown or JSON)
+  export <incident-id>   write an incident's postmortem (Markdown, JSON or HTML)
   migrate                create or upgrade the database
   sim --scenario FILE    run the Kubernetes API simulator
   help [command]         show this help, or a command's

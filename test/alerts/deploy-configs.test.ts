@@ -1,46 +1,28 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { DEFAULT_ALERT_NAMES } from '../../src/core/alerts/map-alert.js';
 import { WEBHOOK_LIMITS } from '../../src/core/alerts/parse-webhook.js';
 import { packageRoot } from '../../src/paths.js';
 import { requireTool } from '../support/alertmanager/require-tool.js';
+import { runTool } from '../support/run-tool.js';
 
 const rulesFile = join(packageRoot, 'deploy', 'prometheus', 'oom-check-rules.yaml');
 const rulesTestFile = join(packageRoot, 'deploy', 'prometheus', 'oom-check-rules.test.yaml');
 const receiverFile = join(packageRoot, 'deploy', 'alertmanager', 'receiver.yaml');
-
-interface Outcome {
-  exitCode: number;
-  output: string;
-}
-
-/** Runs a tool without a shell; the outcome carries the exit code and all output, so a failure shows why. */
-async function run(tool: string, args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(tool, args, { cwd: packageRoot, timeout: 15_000 });
-    return { exitCode: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: unknown; stdout?: string; stderr?: string; message: string };
-    if (typeof failed.code !== 'number') throw error;
-    return { exitCode: failed.code, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-  }
-}
 
 const promtool = () => requireTool('promtool', 'prometheus');
 const amtool = () => requireTool('amtool', 'prometheus-alertmanager');
 
 describe('deploy/prometheus/oom-check-rules.yaml', () => {
   test('promtool check rules accepts it', async () => {
-    const outcome = await run(promtool(), ['check', 'rules', rulesFile]);
+    const outcome = await runTool(promtool(), ['check', 'rules', rulesFile]);
     expect(outcome).toEqual({ exitCode: 0, output: expect.stringContaining('SUCCESS: 1 rules found') });
   });
 
   test('promtool test rules: fires for an OOMKilled init container, not for a Completed one', async () => {
-    const outcome = await run(promtool(), ['test', 'rules', rulesTestFile]);
+    const outcome = await runTool(promtool(), ['test', 'rules', rulesTestFile]);
     expect(outcome).toEqual({ exitCode: 0, output: expect.stringContaining('SUCCESS') });
   });
 
@@ -51,7 +33,7 @@ describe('deploy/prometheus/oom-check-rules.yaml', () => {
       const broken = readFileSync(rulesFile, 'utf8').replace('and on (namespace, pod, container)', 'or on (namespace, pod, container)');
       writeFileSync(join(dir, 'oom-check-rules.yaml'), broken);
       writeFileSync(join(dir, 'oom-check-rules.test.yaml'), readFileSync(rulesTestFile, 'utf8'));
-      const outcome = await run(promtool(), ['test', 'rules', join(dir, 'oom-check-rules.test.yaml')]);
+      const outcome = await runTool(promtool(), ['test', 'rules', join(dir, 'oom-check-rules.test.yaml')]);
       expect(outcome.exitCode).not.toBe(0);
       expect(outcome.output).toContain('FAILED');
     } finally {
@@ -76,7 +58,7 @@ describe('deploy/prometheus/oom-check-rules.yaml', () => {
 
 describe('deploy/alertmanager/receiver.yaml', () => {
   test('amtool check-config accepts it', async () => {
-    const outcome = await run(amtool(), ['check-config', receiverFile]);
+    const outcome = await runTool(amtool(), ['check-config', receiverFile]);
     expect(outcome).toEqual({ exitCode: 0, output: expect.stringContaining('SUCCESS') });
   });
 
@@ -85,7 +67,7 @@ describe('deploy/alertmanager/receiver.yaml', () => {
     ['KubeContainerOOMKilled', 'oom-check'],
     ['KubePodCrashLooping', 'default'],
   ])('amtool routes %s to %s', async (alertname, receiver) => {
-    const outcome = await run(amtool(), [
+    const outcome = await runTool(amtool(), [
       'config', 'routes', 'test', `--config.file=${receiverFile}`, `--verify.receivers=${receiver}`, `alertname=${alertname}`, 'namespace=shop',
     ]);
     expect(outcome).toEqual({ exitCode: 0, output: expect.stringContaining(receiver) });

@@ -37,7 +37,7 @@ describe('oom-check command line', () => {
 
   test('--help, help <command> and --version', async () => {
     expect(await run('--help')).toMatchObject({ code: ExitCode.Ok, out: expect.stringContaining('Usage: oom-check <command>') });
-    expect(await run('help', 'export')).toMatchObject({ code: ExitCode.Ok, out: expect.stringContaining('--format md|json') });
+    expect(await run('help', 'export')).toMatchObject({ code: ExitCode.Ok, out: expect.stringContaining('--format md|json|html') });
     expect(await run('export', '--help')).toMatchObject({ code: ExitCode.Ok, out: expect.stringContaining('--out FILE') });
     const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
     expect(await run('--version')).toEqual({ code: ExitCode.Ok, out: `${manifest.version}\n`, err: '' });
@@ -69,12 +69,23 @@ describe('oom-check command line', () => {
     expect(json.timeline.some((event) => event.data.text === HOSTILE)).toBe(true);
   });
 
+  test('export --format html writes the page with its chart', async () => {
+    const id = seedIncident();
+    const out = join(dir, 'pm.html');
+    expect(await run('export', String(id), '--format', 'html', '--out', out)).toMatchObject({ code: ExitCode.Ok, out: `wrote the postmortem of incident ${id} to ${out}\n` });
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+    expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).not.toContain('<script');
+  });
+
   test.each([
     [['export'], ExitCode.Usage, 'give the incident id'],
     [['export', 'abc'], ExitCode.Usage, '"abc" is not an incident id'],
     [['export', '0'], ExitCode.Usage, '"0" is not an incident id'],
     [['export', '1', '2'], ExitCode.Usage, 'unexpected argument "2"'],
-    [['export', '1', '--format', 'pdf'], ExitCode.Usage, '--format must be md or json, not "pdf"'],
+    [['export', '1', '--format', 'pdf'], ExitCode.Usage, '--format must be md, json or html, not "pdf"'],
     [['export', '1', '--colour'], ExitCode.Usage, "Unknown option '--colour'"],
     [['export', '1', '--out'], ExitCode.Usage, "Option '-o, --out <value>' argument missing"],
     [['migrate', 'now'], ExitCode.Usage, 'unexpected argument "now"'],

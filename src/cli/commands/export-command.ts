@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 import { openDatabase } from '../../adapters/sqlite/open-database.js';
 import { SqliteIncidentStore } from '../../adapters/sqlite/sqlite-incident-store.js';
 import { loadConfig } from '../../config.js';
+import { renderPostmortemHtml } from '../../core/postmortem/render-html.js';
 import { renderPostmortemJson } from '../../core/postmortem/render-json.js';
 import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
 import { assertNotDatabase } from '../assert-not-database.js';
@@ -11,7 +12,7 @@ import { ExitCode } from '../exit-codes.js';
 import { parseFlags, usageError } from '../parse-flags.js';
 import { COMMAND_HELP } from '../usage.js';
 
-const FORMATS = { md: renderPostmortemMarkdown, json: renderPostmortemJson } as const;
+const FORMATS = { md: renderPostmortemMarkdown, json: renderPostmortemJson, html: renderPostmortemHtml } as const;
 
 export async function exportCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseFlags('export', args, {
@@ -27,7 +28,7 @@ export async function exportCommand(args: string[], io: CliIo): Promise<ExitCode
   if (extra.length > 0) throw usageError('export', `unexpected argument "${extra[0]}"`);
   if (!/^[1-9]\d{0,15}$/.test(idText)) throw usageError('export', `"${idText}" is not an incident id: ids are whole numbers such as 42`);
   const format = values.format as string;
-  if (!(format in FORMATS)) throw usageError('export', `--format must be md or json, not "${format}"`);
+  if (!(format in FORMATS)) throw usageError('export', `--format must be md, json or html, not "${format}"`);
 
   const { store: storeConfig } = loadConfig(io.env, ['store']);
   const out = values.out as string | undefined;

@@ -32,8 +32,11 @@ export function evidenceStep(sources: readonly EvidenceSource[] = EVIDENCE_SOURC
       detail: evidence.map((e) => `${e.kind === 'measured-peak' ? 'peak' : 'at least'}: ${e.detail}`).join('\n') || 'no source answered',
       ...(problems.length > 0 ? { advice: problems.map((problem) => `no answer: ${problem}`) } : {}),
     };
+    const peaks = evidence.filter((e) => e.kind === 'measured-peak').map((e) => e.bytes);
     return {
       status: 'succeeded',
+      // What the postmortem's chart draws: the samples and the measured peak, on this step's row.
+      timeline: { ...(samples.length > 0 ? { samples, intervalMs: context.runbook.steps['rss-peak'].intervalMs } : {}), ...(peaks.length > 0 ? { peakBytes: Math.max(...peaks) } : {}) },
       message: `${evidence.length} piece${evidence.length === 1 ? '' : 's'} of evidence (${[...new Set(evidence.map((e) => e.source))].join(', ') || 'none'})`,
       result: { evidence, problems, ...(samples.length > 0 ? { samples } : {}) },
       findings: [finding],
