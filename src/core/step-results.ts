@@ -61,8 +61,27 @@ export const proposeResultSchema = z.object({
   limit: text,
   limitBytes: z.number().positive(),
   previousLimit: text.nullable(),
+  /** The rule applied, in one plain sentence (e.g. "measured peak 96Mi / 0.85 = 113Mi, rounded up to 128Mi"). */
   rationale: text,
   workload: text,
+  /** The container the patch changes, and whether it is an init container. */
+  container: text.optional(),
+  containerKind: z.enum(['init', 'app']).optional(),
+  /** What the limit rests on: a measured peak, only a lower bound (a kill), or nothing but the kill. */
+  basis: z.enum(['measured-peak', 'lower-bound', 'no-evidence']).optional(),
+  evidence: evidenceSchema.nullable().optional(),
+  /** The request to set with the limit when it must rise too (a Guaranteed pod), else absent. */
+  request: text.nullable().optional(),
+  requestNote: text.nullable().optional(),
+  /** How many pods approving rolls (the workload's replicas). */
+  rolls: z.number().int().nonnegative().optional(),
+  /** Will the patched pod schedule: nodes it fits on, and what stands in the way. */
+  schedule: z.object({ fits: z.boolean(), fitsNodes: z.number().int().nonnegative(), totalNodes: z.number().int().nonnegative(), problems: z.array(text) }).optional(),
+  /** Who owns the manifest (Argo CD, Flux, Helm) and reverts a live edit: the patch is a temporary mitigation. */
+  owner: z.object({ tool: text, source: text, revertsLiveEdits: z.boolean(), followUp: text }).nullable().optional(),
+  /** Which round of the incident this proposal is (1 unless the fix escalated), out of how many allowed. */
+  round: z.number().int().positive().optional(),
+  maxSteps: z.number().int().positive().optional(),
 });
 
 export const approvalResultSchema = z.object({

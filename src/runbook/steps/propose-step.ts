@@ -63,6 +63,16 @@ export const proposeStep: Step<'propose'> = async ({ incident, run, runbook, req
       });
     }
   }
-  const result: ProposeResult = { limit: plan.limit, limitBytes: plan.limitBytes, previousLimit: currentLimit, rationale: plan.rationale, workload: subject };
+  const result: ProposeResult = {
+    limit: plan.limit,
+    limitBytes: plan.limitBytes,
+    previousLimit: currentLimit,
+    rationale: plan.rationale,
+    workload: subject,
+    container,
+    containerKind: detect.containerKind,
+    round: run.round,
+    maxSteps: runbook.steps.propose.maxSteps,
+  };
   return { status: 'succeeded', message: `${currentLimit ?? 'no limit'} -> ${plan.limit}: ${plan.rationale}`, result: { ...result }, findings };
 };
