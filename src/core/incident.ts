@@ -1,7 +1,7 @@
 import type { Verdict } from './run.js';
 
 /** Incidents: one per affected workload (or bare pod), opened by a trigger, closed with a verdict. */
-export const TRIGGERS = ['slack', 'alertmanager', 'sweep', 'cli'] as const;
+export const TRIGGERS = ['slack', 'alertmanager', 'sweep', 'cli', 'watch'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export const INCIDENT_STATUSES = ['open', 'closed'] as const;

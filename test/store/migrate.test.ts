@@ -32,6 +32,33 @@ describe('migrations', () => {
     );
   });
 
+  test('0007 rebuilds incidents for the watch trigger: rows, ids, references and foreign keys survive', () => {
+    const upTo6 = join(dir, 'up-to-6');
+    cpSync(migrationsDir, upTo6, { recursive: true, filter: (path) => !/000[7-9]_|00[1-9]\d_/.test(path) });
+    const path = join(dir, 'old.db');
+    const db = new BetterSqlite3(path);
+    db.pragma('foreign_keys = ON');
+    migrate(db, upTo6);
+    expect(schemaVersion(db)).toBe(6);
+    const open = (id: number) =>
+      db.prepare(`INSERT INTO incidents (id, dedupe_key, cluster, namespace, pod, trigger, opened_at) VALUES (?, ?, 'c', 'shop', 'p', 'sweep', '2026-11-27T10:00:00.000Z')`).run(id, `k${id}`);
+    open(1);
+    open(7);
+    db.prepare(`INSERT INTO timeline_events (incident_id, at, kind, actor) VALUES (7, '2026-11-27T10:00:00.000Z', 'note', 'x')`).run();
+    db.prepare(`DELETE FROM incidents WHERE id = 1`).run();
+    open(8);
+    const watched = db.prepare(`INSERT INTO incidents (dedupe_key, cluster, namespace, pod, trigger, opened_at) VALUES ('w', 'c', 'shop', 'p', 'watch', '2026-11-27T10:00:00.000Z') RETURNING id`);
+    expect(() => watched.run()).toThrow(/CHECK constraint failed/);
+
+    migrate(db, migrationsDir);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.prepare('SELECT id FROM incidents ORDER BY id').all()).toEqual([{ id: 7 }, { id: 8 }]);
+    expect(db.prepare(`INSERT INTO incidents (dedupe_key, cluster, namespace, pod, trigger, opened_at) VALUES ('w', 'c', 'shop', 'p', 'watch', '2026-11-27T10:00:00.000Z') RETURNING id`).get()).toEqual({ id: 9 });
+    expect(() => db.prepare(`INSERT INTO timeline_events (incident_id, at, kind, actor) VALUES (99, '2026-11-27T10:00:00.000Z', 'note', 'x')`).run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
   test('applies files in version order, each recorded with its checksum, and only once', () => {
     writeFileSync(join(migrations, '0010_later.sql'), 'CREATE TABLE later (id INTEGER PRIMARY KEY);');
     writeFileSync(join(migrations, '0009_earlier.sql'), 'CREATE TABLE earlier (id INTEGER PRIMARY KEY);');

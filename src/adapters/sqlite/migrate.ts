@@ -111,15 +111,28 @@ export function pendingMigrations(db: Database, dir: string): Migration[] {
   return migrations.filter((migration) => !done.has(migration.version));
 }
 
+/**
+ * A migration that rebuilds a table other tables refer to (SQLite cannot change a CHECK in place)
+ * starts with this line: it runs with foreign keys off, as SQLite's own procedure for such changes
+ * requires, and must leave `PRAGMA foreign_key_check` clean or it is rolled back.
+ */
+const FOREIGN_KEYS_OFF = /^-- oom-check: foreign-keys-off\s*$/m;
+
 /** Applies pending migrations in order, each in its own transaction; returns the ones applied now. */
 export function migrate(db: Database, dir: string, now: () => Date = () => new Date()): Migration[] {
   createMigrationsTable(db);
   const pending = pendingMigrations(db, dir);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
   for (const migration of pending) {
+    const rebuild = FOREIGN_KEYS_OFF.test(migration.sql);
+    // The pragma is a no-op inside a transaction, so it is switched before and after it.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true });
+    if (rebuild) db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
         db.exec(migration.sql);
+        const broken = rebuild ? (db.pragma('foreign_key_check') as unknown[]) : [];
+        if (broken.length > 0) throw new Error(`it leaves ${broken.length} broken foreign key reference(s)`);
         record.run(migration.version, migration.name, migration.checksum, now().toISOString());
       })();
     } catch (error) {
@@ -130,6 +143,8 @@ export function migrate(db: Database, dir: string, now: () => Date = () => new D
         `migration ${migration.file} failed and was rolled back (${(error as Error).message}); fix the file and run migrate again`,
         { cause: error },
       );
+    } finally {
+      if (rebuild) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     }
   }
   return pending;
