@@ -134,6 +134,7 @@ const sectionSchemas = {
         .string()
         .default('* * * * *')
         .refine((text) => text === 'off' || cron.validate(text), { error: 'must be a cron expression such as "* * * * *" (every minute) or off' }),
+      OOM_CHECK_WATCH: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
       OOM_CHECK_REMIND_AFTER: z
         .string()
         .default('10m')
@@ -141,6 +142,7 @@ const sectionSchemas = {
     })
     .transform((env) => ({
       sweep: env.OOM_CHECK_SWEEP_SCHEDULE === 'off' ? null : env.OOM_CHECK_SWEEP_SCHEDULE,
+      watch: env.OOM_CHECK_WATCH === 'on',
       remindAfterMs: env.OOM_CHECK_REMIND_AFTER === 'off' ? null : durationMs(env.OOM_CHECK_REMIND_AFTER),
     })),
   cluster: z

@@ -25,6 +25,7 @@ import { createBotServer, type Readiness } from './server/bot-server.js';
 import { Metrics } from './server/metrics.js';
 import { AlertProcessor } from './triggers/alert-processor.js';
 import { onSchedule } from './runbook/on-schedule.js';
+import { OomWatch } from './triggers/oom-watch.js';
 import { sweep } from './triggers/sweep.js';
 import { wireChecklist, type WiredChecklist } from './wire-checklist.js';
 
@@ -142,6 +143,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   // Expiry and orphaned runs follow the store on the bot's clock; cron keeps the sweep and reminders.
   const stopping = new AbortController();
   const ownSchedules = [checklist.lifecycle.expirySchedule(), checklist.runner.orphanSchedule()].map((work) => onSchedule(clock, log, stopping.signal, work));
+  const watching = config.schedule.watch ? new OomWatch(triggered).run(stopping.signal) : Promise.resolve();
   const schedules = startSchedules(
     [
       ...(config.schedule.sweep ? [{ name: 'sweep', schedule: config.schedule.sweep, run: () => sweep(triggered) }] : []),
@@ -164,7 +166,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       server.closeIdleConnections();
       await schedules.stop();
       stopping.abort();
-      await Promise.all(ownSchedules);
+      await Promise.all([...ownSchedules, watching]);
       processor.stop();
       // Reads and waits stop at once and resume after a restart; a patch in flight finishes first.
       checklist.runner.stop();

@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       alertNames: ['KubeInitContainerOOMKilled', 'KubeContainerOOMKilled'],
       labels: { namespace: 'namespace', pod: 'pod', container: 'container' },
     });
-    expect(config.schedule).toEqual({ sweep: '* * * * *', remindAfterMs: 600_000 });
+    expect(config.schedule).toEqual({ sweep: '* * * * *', watch: true, remindAfterMs: 600_000 });
   });
 
   test('reads every variable of a full Slack setup', () => {
@@ -134,7 +134,7 @@ describe('loadConfig', () => {
       ['alertmanager', 'schedule'],
     );
     expect(config.alertmanager).toMatchObject({ alertNames: ['MyOOM'], labels: { namespace: 'exported_namespace', pod: 'pod_name', container: 'container' } });
-    expect(config.schedule).toEqual({ sweep: null, remindAfterMs: 90_000 });
+    expect(config.schedule).toEqual({ sweep: null, watch: true, remindAfterMs: 90_000 });
     const message = problemsOf(
       { ALERTMANAGER_INSECURE: 'yes', OOM_CHECK_ALERT_LABELS: 'node=x', OOM_CHECK_SWEEP_SCHEDULE: 'every minute', OOM_CHECK_REMIND_AFTER: '10 minutes' },
       ['alertmanager', 'schedule'],

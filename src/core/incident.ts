@@ -4,6 +4,9 @@ import type { Verdict } from './run.js';
 export const TRIGGERS = ['slack', 'alertmanager', 'sweep', 'cli', 'watch'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
+/** Triggers where the bot found the kill by itself: their runs always wait for a person (never auto-approved). */
+export const SELF_DETECTED: ReadonlySet<Trigger> = new Set(['sweep', 'watch']);
+
 export const INCIDENT_STATUSES = ['open', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 

@@ -104,6 +104,11 @@ export interface Cluster {
    * with the current set after the list and after every change, until it returns true ('done'),
    * the timeout passes ('timeout') or the signal aborts ('aborted').
    */
+  /**
+   * Follows every pod of `namespace` (all namespaces when null) until the signal aborts, as an
+   * informer does: list, watch, resume or relist. Never rejects for the cluster's sake: it retries.
+   */
+  followPods(namespace: string | null, onChange: (change: PodChange) => void, signal: AbortSignal): Promise<void>;
   watchPods(
     namespace: string,
     labelSelector: string,
@@ -111,6 +116,12 @@ export interface Cluster {
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<'done' | 'timeout' | 'aborted'>;
 }
+
+/**
+ * What following the pods of a namespace reports: each change, and each (re)list with every pod
+ * it found and why it listed (the start, an expired resourceVersion, a failed watch).
+ */
+export type PodChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; pod: Pod } | { type: 'RELISTED'; reason: string; pods: Pod[] };
 
 export interface StepChange {
   name: StepName;

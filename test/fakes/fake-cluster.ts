@@ -1,7 +1,7 @@
 import { ClusterError } from '../../src/core/cluster-error.js';
 import type { WorkloadRef } from '../../src/core/incident.js';
 import type { ObjectMeta, OwnerReference, Pod, PodEvent, Workload } from '../../src/core/k8s-types.js';
-import type { Cluster, ExecResult, ProxyResponse } from '../../src/core/ports.js';
+import type { Cluster, ExecResult, PodChange, ProxyResponse } from '../../src/core/ports.js';
 import { parseLabelSelector } from '../../src/sim/label-selector.js';
 
 /** A pod of Deployment `workload` (through ReplicaSet `workload-5f6d7c8b9`) whose init container `container` was OOMKilled. */
@@ -105,6 +105,24 @@ export class FakeCluster implements Cluster {
 
   exec(): Promise<ExecResult> {
     return Promise.reject(new ClusterError('Unexpected', 'the fake cluster does not exec'));
+  }
+
+  /** Lists once, then reports what `change()` is given until the signal aborts. */
+  async followPods(namespace: string | null, onChange: (change: PodChange) => void, signal: AbortSignal): Promise<void> {
+    this.followers.add(onChange);
+    onChange({ type: 'RELISTED', reason: 'start', pods: await this.listPods(namespace, '') });
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    this.followers.delete(onChange);
+  }
+
+  private readonly followers = new Set<(change: PodChange) => void>();
+
+  /** Stores the pod and reports it to whoever follows pods, as a watch would. */
+  change(pod: Pod): void {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const type = this.pods.has(key) ? 'MODIFIED' : 'ADDED';
+    this.pods.set(key, pod);
+    for (const follower of this.followers) follower({ type, pod: structuredClone(pod) });
   }
 
   watchPods(): Promise<'done' | 'timeout' | 'aborted'> {

@@ -46,6 +46,8 @@ export function botEnv(dir: string, slackApiUrl: string, extra: NodeJS.ProcessEn
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     OOM_CHECK_SWEEP_SCHEDULE: 'off',
+    // Tests open incidents through the trigger they test; the watch has tests of its own.
+    OOM_CHECK_WATCH: 'off',
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slackApiUrl,

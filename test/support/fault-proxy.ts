@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What happens to one request: forwarded, held for a while, never answered, or cut. */
-export type Fault = 'pass' | 'hang' | 'reset' | { delayMs: number };
+export type Fault = 'pass' | 'hang' | 'reset' | { delayMs: number } | { respond: { status: number; body: string } };
 
 export interface ProxiedRequest {
   index: number;
@@ -76,6 +76,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       if (fault === 'reset') return void req.socket.destroy();
       const go = () => (frozen ? undefined : forward(request, req, res, Buffer.concat(chunks)));
       if (fault === 'pass') go();
+      else if ('respond' in fault) res.writeHead(fault.respond.status, { 'content-type': 'application/json' }).end(fault.respond.body);
       else setTimeout(go, fault.delayMs);
     });
   });

@@ -3,8 +3,9 @@ import { AppsV1Api, CoreV1Api, Exec, PatchStrategy, type ConfigurationOptions, t
 import { ClusterError, isClusterError } from '../../core/cluster-error.js';
 import type { WorkloadRef } from '../../core/incident.js';
 import { PATCHABLE_KINDS, type ObjectMeta, type OwnerReference, type Pod, type PodEvent, type Workload } from '../../core/k8s-types.js';
-import type { Cluster, ExecResult, ProxyResponse } from '../../core/ports.js';
+import type { Cluster, ExecResult, PodChange, ProxyResponse } from '../../core/ports.js';
 import { rawGet } from './raw-get.js';
+import { followPods } from './follow-pods.js';
 import { rawWatch } from './raw-watch.js';
 import { requestOptions } from './request-options.js';
 import { toClusterError, type Operation } from './to-cluster-error.js';
@@ -167,6 +168,22 @@ export class KubeCluster implements Cluster {
       }
       if (stdout.errored) throw stdout.errored;
       return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode: exitCode ?? 1 };
+    });
+  }
+
+  followPods(namespace: string | null, onChange: (change: PodChange) => void, signal: AbortSignal): Promise<void> {
+    const path = namespace === null ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    return followPods({
+      list: async () => {
+        const list = await this.call({ verb: 'list', resource: 'pods', namespace: namespace ?? '(all namespaces)' }, () =>
+          namespace === null ? this.core.listPodForAllNamespaces({}, this.timed) : this.core.listNamespacedPod({ namespace }, this.timed),
+        );
+        return { pods: plain<Pod[]>(list.items), resourceVersion: list.metadata?.resourceVersion ?? '' };
+      },
+      watch: (resourceVersion, onEvent, onDone) =>
+        rawWatch(this.kc, path, { resourceVersion, allowWatchBookmarks: 'true' }, { connectMs: this.timeouts.requestMs, idleMs: this.timeouts.watchIdleMs }, { onEvent, onDone }),
+      onChange,
+      signal,
     });
   }
 

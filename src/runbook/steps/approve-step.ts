@@ -1,14 +1,15 @@
+import { SELF_DETECTED } from '../../core/incident.js';
 import type { ApprovalResult } from '../../core/step-results.js';
 import type { Step, StepOutcome } from '../step-types.js';
 
 /**
- * The gate: a durable waiting state that any front end settles (Runner.settleApproval). In auto
- * mode the runbook approves by itself, except for runs the sweep opened: a sweep never patches
- * without a person.
+ * The gate: a durable waiting state that any front end settles (Lifecycle.decide). In auto mode
+ * the runbook approves by itself, except for runs the bot opened by itself (the watch, the
+ * sweep): those never patch without a person.
  */
 export const approveStep: Step<'approve'> = async ({ incident, runbook, required, clock }): Promise<StepOutcome> => {
   const proposed = required('propose');
-  if (runbook.steps.approve.mode === 'auto' && incident.trigger !== 'sweep') {
+  if (runbook.steps.approve.mode === 'auto' && !SELF_DETECTED.has(incident.trigger)) {
     const approval: ApprovalResult = { decision: 'approve', actor: 'oom-check', limit: proposed.limit, at: clock.now().toISOString() };
     return {
       status: 'succeeded',

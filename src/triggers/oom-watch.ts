@@ -1,0 +1,75 @@
+import { isClusterError } from '../core/cluster-error.js';
+import { isOomCheckError } from '../core/errors.js';
+import type { Pod } from '../core/k8s-types.js';
+import type { PodChange } from '../core/ports.js';
+import { oomKillsOf } from '../core/rules/oom-kills-of.js';
+import { openUncovered } from './open-uncovered.js';
+import type { TriggerDeps } from './trigger-deps.js';
+
+export interface OomWatchDeps extends TriggerDeps {
+  allowedNamespaces: readonly string[];
+  /** Each time a watch had to list again, and why (for the watch-restarts metric). */
+  onRelist?(reason: string): void;
+}
+
+/**
+ * Real-time detection: follows the pods of the allowed namespaces (all when none is set) and opens
+ * (or joins) an incident the moment an init container's OOM kill appears that was not there
+ * before; at start and after a relist, kills no incident covers count too (the sweep's rule).
+ * Memory stays small: only pods with an OOM kill are remembered, by uid and the kills' names.
+ */
+export class OomWatch {
+  private readonly kills = new Map<string, string>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: OomWatchDeps) {}
+
+  /** Follows until the signal aborts; resolves once every follower has stopped. */
+  async run(signal: AbortSignal): Promise<void> {
+    const namespaces = this.deps.allowedNamespaces.length > 0 ? this.deps.allowedNamespaces : [null];
+    await Promise.all(namespaces.map((namespace) => this.deps.cluster.followPods(namespace, (change) => this.onChange(change), signal)));
+    await this.queue;
+  }
+
+  /** Pods remembered for their kills: what the watch holds in memory. */
+  get remembered(): number {
+    return this.kills.size;
+  }
+
+  private onChange(change: PodChange): void {
+    if (change.type === 'RELISTED') {
+      if (change.reason !== 'start') this.deps.onRelist?.(change.reason);
+      for (const pod of change.pods) this.look(pod);
+      return;
+    }
+    if (change.type === 'DELETED') {
+      this.kills.delete(change.pod.metadata.uid ?? change.pod.metadata.name);
+      return;
+    }
+    this.look(change.pod);
+  }
+
+  private look(pod: Pod): void {
+    const key = pod.metadata.uid ?? pod.metadata.name;
+    const kills = oomKillsOf(pod);
+    const known = new Set((this.kills.get(key) ?? '').split('|').filter(Boolean));
+    if (kills.length === 0) {
+      this.kills.delete(key);
+      return;
+    }
+    this.kills.set(key, kills.join('|'));
+    if (kills.every((kill) => known.has(kill)) || pod.metadata.deletionTimestamp) return;
+    // One at a time: a storm of kills must not flood the API server with reads.
+    this.queue = this.queue.then(() => this.open(pod));
+  }
+
+  private async open(pod: Pod): Promise<void> {
+    try {
+      await openUncovered(this.deps, pod, 'watch');
+    } catch (error) {
+      // The sweep will find it: the watch is the fast path, not the only one, and must keep going.
+      const expected = isClusterError(error) || isOomCheckError(error);
+      this.deps.log[expected ? 'warn' : 'error']({ err: error, pod: `${pod.metadata.namespace}/${pod.metadata.name}` }, 'the watch saw an OOM kill but could not open its incident now');
+    }
+  }
+}
