@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { requireTool } from '../alertmanager/require-tool.js';
+import { startLocalProcess, type LocalProcess } from '../start-local-process.js';
+
+export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
+export const PROMTOOL_BINARY = '/usr/bin/promtool';
+
+export interface StartPrometheusOptions {
+  /** OpenMetrics text (ending `# EOF`) backfilled with promtool before Prometheus starts. */
+  openMetrics?: string;
+  /** Puts the whole web API behind basic auth (`--web.config.file`): `hash` is the bcrypt of `password`. */
+  basicAuth?: { username: string; password: string; bcryptHash: string };
+}
+
+export interface RunningPrometheus extends LocalProcess {
+  /** Kills Prometheus and removes its temporary directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real Prometheus (Debian `prometheus`) on a free port of 127.0.0.1, on a TSDB in a
+ * temporary directory, optionally backfilled with `promtool tsdb create-blocks-from openmetrics`,
+ * with nothing to scrape, and waits for `/-/ready` (the TSDB is open). Retention is 100 years:
+ * time retention counts back from the newest block, and fixtures may be dated anywhere.
+ */
+export async function startPrometheus(options: StartPrometheusOptions = {}): Promise<RunningPrometheus> {
+  const prometheus = requireTool(PROMETHEUS_BINARY, 'prometheus');
+  const dir = mkdtempSync(join(tmpdir(), 'oom-check-prometheus-'));
+  try {
+    const data = join(dir, 'data');
+    if (options.openMetrics !== undefined) {
+      const promtool = requireTool(PROMTOOL_BINARY, 'prometheus');
+      writeFileSync(join(dir, 'history.om'), options.openMetrics);
+      await promisify(execFile)(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', join(dir, 'history.om'), data], {
+        timeout: 60_000,
+      });
+    }
+    writeFileSync(join(dir, 'prometheus.yml'), stringify({ global: { scrape_interval: '1m', evaluation_interval: '1m' }, scrape_configs: [] }));
+    const args = [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${data}`,
+      '--storage.tsdb.retention.time=36500d',
+      '--log.level=warn',
+    ];
+    const headers: Record<string, string> = {};
+    if (options.basicAuth) {
+      const { username, password, bcryptHash } = options.basicAuth;
+      writeFileSync(join(dir, 'web.yml'), stringify({ basic_auth_users: { [username]: bcryptHash } }));
+      args.push(`--web.config.file=${join(dir, 'web.yml')}`);
+      headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    }
+    const server = await startLocalProcess({
+      name: 'Prometheus',
+      binary: prometheus,
+      args: (address) => [...args, `--web.listen-address=${address}`],
+      isReady: async (url) => {
+        const reply = await fetch(`${url}/-/ready`, { headers, signal: AbortSignal.timeout(1000) });
+        await reply.arrayBuffer();
+        return reply.status === 200;
+      },
+    });
+    let stopped: Promise<void> | null = null;
+    return { ...server, stop: () => (stopped ??= server.stop().then(() => rmSync(dir, { recursive: true, force: true }))) };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
