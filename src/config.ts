@@ -1,4 +1,5 @@
 import { DNS_1123_LABEL } from './core/dns-names.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -16,6 +17,10 @@ const SECRET_VARS = new Set([
   'SLACK_APP_TOKEN',
   'ALERTMANAGER_BEARER_TOKEN',
   'ALERTMANAGER_BASIC_AUTH',
+  'PROMETHEUS_BEARER_TOKEN',
+  'PROMETHEUS_BASIC_AUTH',
+  // JSON with passwords, or the path of such a file: masked either way; a bad path is named in the message.
+  'OOM_CHECK_REGISTRY_AUTH',
 ]);
 
 const commaList = (item: RegExp, problem: string) =>
@@ -30,6 +35,81 @@ const DURATION = /^(\d+)(ms|s|m|h)$/;
 function durationMs(text: string): number {
   const [, amount, unit] = DURATION.exec(text) ?? [];
   return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+}
+
+/** A deadline of one outside request (or one evidence look-up), 100ms to 5m like OOM_CHECK_API_TIMEOUT. */
+const requestTimeout = (fallback: string, what: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((text) => DURATION.test(text) && durationMs(text) >= 100 && durationMs(text) <= 300_000, {
+      error: `must be a duration from 100ms to 5m, such as ${fallback}: ${what}`,
+    });
+
+/** Prometheus' own range units; a window shorter than 5m holds a sample or two at most. */
+const WINDOW = /^(\d+)(m|h|d|w)$/;
+const windowSeconds = (text: string) => {
+  const [, amount, unit] = WINDOW.exec(text) ?? [];
+  return Number(amount) * { m: 60, h: 3600, d: 86_400, w: 604_800 }[unit as 'm' | 'h' | 'd' | 'w'];
+};
+
+/** host or host:port as an image reference names a registry (ghcr.io, 127.0.0.1:5000, [::1]:5000). */
+const REGISTRY_HOST = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:]+\])(:\d{1,5})?$/i;
+
+const registryCredential = z.union([
+  z.strictObject({ username: z.string().min(1), password: z.string().min(1) }),
+  z.strictObject({ token: z.string().min(1) }),
+]);
+export type RegistryCredential = z.output<typeof registryCredential>;
+
+const REGISTRY_AUTH_FORMAT = 'a JSON object such as {"ghcr.io": {"username": "bot", "password": "..."}, "registry.example.com:5000": {"token": "..."}}';
+
+/**
+ * OOM_CHECK_REGISTRY_AUTH: inline JSON (it starts with `{`) or the path of a file holding it, so a
+ * mounted Secret works. Problems are reported by host, never with the values (they are secrets).
+ */
+function readRegistryAuth(text: string | undefined, ctx: z.RefinementCtx): Record<string, RegistryCredential> {
+  if (text === undefined) return {};
+  const problem = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return {};
+  };
+  let json = text.trim();
+  const where = json.startsWith('{') ? '' : ` (in the file ${json})`;
+  if (where) {
+    try {
+      json = readFileSync(json, 'utf8');
+    } catch (error) {
+      return problem(`names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${json}; give ${REGISTRY_AUTH_FORMAT}, or the path of a file holding it`);
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    // JSON.parse quotes the text around the mistake: that could be a password, so only say where it is.
+    if (!(error instanceof SyntaxError)) throw error;
+    return problem(`is not valid JSON${where} (check quotes, commas and braces); it must be ${REGISTRY_AUTH_FORMAT}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return problem(`must be ${REGISTRY_AUTH_FORMAT}${where}`);
+  if ('auths' in value) {
+    return problem(`looks like a Docker config.json${where}; oom-check takes ${REGISTRY_AUTH_FORMAT} (copy the username and password of each registry)`);
+  }
+  const credentials: Record<string, RegistryCredential> = {};
+  for (const [host, entry] of Object.entries(value)) {
+    const key = host.toLowerCase();
+    if (!REGISTRY_HOST.test(key)) {
+      problem(`has the key ${JSON.stringify(host.slice(0, 100))}${where}, which is not a registry host: use the host (and port) as image references name it, e.g. ghcr.io or 127.0.0.1:5000`);
+      continue;
+    }
+    const parsed = registryCredential.safeParse(entry);
+    if (!parsed.success) {
+      problem(`entry ${JSON.stringify(key)}${where} must be {"username": "...", "password": "..."} or {"token": "..."}, with non-empty strings and nothing else`);
+      continue;
+    }
+    credentials[key] = parsed.data;
+  }
+  return credentials;
 }
 
 const sectionSchemas = {
@@ -166,6 +246,66 @@ const sectionSchemas = {
       namespaces: env.OOM_CHECK_NAMESPACES,
       // A watch is presumed dead after three request deadlines without a line (bookmarks included).
       timeouts: { requestMs: durationMs(env.OOM_CHECK_API_TIMEOUT), watchIdleMs: 3 * durationMs(env.OOM_CHECK_API_TIMEOUT) },
+    })),
+  prometheus: z
+    .object({
+      PROMETHEUS_URL: z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL of the Prometheus server, e.g. http://prometheus.monitoring:9090 (with its path prefix, if any)' })
+        .refine((text) => !/^[a-z]+:\/\/[^/]*@/i.test(text), { error: 'must not hold credentials: set PROMETHEUS_BASIC_AUTH or PROMETHEUS_BEARER_TOKEN instead' })
+        .transform((url) => (url.endsWith('/') ? url : `${url}/`))
+        .optional(),
+      PROMETHEUS_BEARER_TOKEN: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).optional(),
+      PROMETHEUS_BASIC_AUTH: z.string().regex(/^[^:]+:.+$/, { error: 'must be user:password' }).optional(),
+      PROMETHEUS_TIMEOUT: requestTimeout('5s', 'how long one look-up in Prometheus (all its queries) may take'),
+      PROMETHEUS_WINDOW: z
+        .string()
+        .default('7d')
+        .refine((text) => WINDOW.test(text) && windowSeconds(text) >= 300 && windowSeconds(text) <= 366 * 86_400, {
+          error: 'must be a duration from 5m to 366d in Prometheus units, such as 7d, 36h or 2w: how far back to look for the peak',
+        }),
+    })
+    .superRefine((env, ctx) => {
+      if (env.PROMETHEUS_BEARER_TOKEN && env.PROMETHEUS_BASIC_AUTH) {
+        ctx.addIssue({ code: 'custom', path: ['PROMETHEUS_BASIC_AUTH'], message: 'cannot be used with PROMETHEUS_BEARER_TOKEN: set the one your Prometheus (or the proxy in front of it) expects' });
+      }
+      for (const name of ['PROMETHEUS_BEARER_TOKEN', 'PROMETHEUS_BASIC_AUTH'] as const) {
+        if (env[name] && !env.PROMETHEUS_URL) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is set but PROMETHEUS_URL is not: set PROMETHEUS_URL to use Prometheus, or unset this' });
+        }
+      }
+    })
+    .transform((env) => {
+      const [user, ...password] = env.PROMETHEUS_BASIC_AUTH?.split(':') ?? [];
+      return {
+        /** Unset: no Prometheus evidence is looked for. */
+        url: env.PROMETHEUS_URL ?? null,
+        auth: env.PROMETHEUS_BEARER_TOKEN
+          ? { bearerToken: env.PROMETHEUS_BEARER_TOKEN }
+          : user
+            ? { basicAuth: { user, password: password.join(':') } }
+            : null,
+        timeoutMs: durationMs(env.PROMETHEUS_TIMEOUT),
+        windowSeconds: windowSeconds(env.PROMETHEUS_WINDOW),
+      };
+    }),
+  registry: z
+    .object({
+      OOM_CHECK_REGISTRY_AUTH: z
+        .string()
+        .optional()
+        .transform((text, ctx) => readRegistryAuth(text, ctx)),
+      OOM_CHECK_REGISTRY_TIMEOUT: requestTimeout('5s', 'how long describing one image (all its requests) may take'),
+      OOM_CHECK_REGISTRY_INSECURE: commaList(
+        REGISTRY_HOST,
+        'must be registry hosts reached over plain http, comma-separated, as image references name them, e.g. 127.0.0.1:5000,registry.local',
+      ).transform((hosts) => hosts.map((host) => host.toLowerCase())),
+    })
+    .transform((env) => ({
+      /** Credentials by registry host (lower case); images of other registries are read anonymously. */
+      credentials: env.OOM_CHECK_REGISTRY_AUTH,
+      timeoutMs: durationMs(env.OOM_CHECK_REGISTRY_TIMEOUT),
+      /** Reached over http; every other registry over https. */
+      insecureHosts: env.OOM_CHECK_REGISTRY_INSECURE,
     })),
   runbook: z
     .object({

@@ -107,7 +107,7 @@ describe('deploy/grafana/oom-check.json', () => {
 
     beforeAll(async () => {
       const end = Math.floor(Date.now() / 1000);
-      prometheus = await startPrometheus({ history: botMetricsHistory({ end, hours: 3, stepSeconds: 30 }), ruleFiles: [sloRulesFile] });
+      prometheus = await startPrometheus({ openMetrics: botMetricsHistory({ end, hours: 3, stepSeconds: 30 }), ruleFiles: [sloRulesFile] });
       // The recording rules have values only from the start on: wait for their first evaluation.
       const deadline = Date.now() + 10_000;
       const evaluated = async () => {
