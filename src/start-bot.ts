@@ -25,6 +25,8 @@ import { createBotServer, type Readiness } from './server/bot-server.js';
 import { Metrics } from './server/metrics.js';
 import { AlertProcessor } from './triggers/alert-processor.js';
 import { onSchedule } from './runbook/on-schedule.js';
+import { checklistSteps } from './runbook/checklist-steps.js';
+import { outsideSources } from './adapters/outside-sources.js';
 import { OomWatch } from './triggers/oom-watch.js';
 import { sweep } from './triggers/sweep.js';
 import { wireChecklist, type WiredChecklist } from './wire-checklist.js';
@@ -60,14 +62,14 @@ export interface Bot {
  * runs are resumed and the alerts left unprocessed are processed.
  */
 export async function startBot(options: BotOptions): Promise<Bot> {
-  const config = loadConfig(options.env, ['store', 'server', 'slack', 'cluster', 'runbook', 'log', 'alertmanager', 'schedule']);
+  const config = loadConfig(options.env, ['store', 'server', 'slack', 'cluster', 'runbook', 'log', 'alertmanager', 'schedule', 'prometheus', 'registry']);
   const log = options.log ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
   const runbook = loadRunbook(config.runbook.path);
   const cluster = options.cluster ?? new KubeCluster(loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context }), config.cluster.timeouts);
   const observers: RunObserver[] = [];
   const late: { context?: SlackContext } = {};
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, busyTimeoutMs: BOT_BUSY_TIMEOUT_MS });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, busyTimeoutMs: BOT_BUSY_TIMEOUT_MS, steps: checklistSteps(outsideSources(config)) });
   const { alerts } = checklist;
   const requestLog = new SqliteRequestLog(checklist.db);
   const metrics = new Metrics();

@@ -68,8 +68,12 @@ export interface PodCondition {
 }
 
 export interface PodSpec {
-  initContainers?: ContainerSpec[];
+  initContainers?: Array<ContainerSpec & { restartPolicy?: string }>;
   containers: ContainerSpec[];
+  /** The node the pod runs on, once scheduled. */
+  nodeName?: string;
+  /** RuntimeClass overhead, charged on top of the containers. */
+  overhead?: Quantities;
 }
 
 export interface Pod {
@@ -91,6 +95,30 @@ export interface PodEvent {
   count?: number;
   firstTimestamp?: string;
   lastTimestamp?: string;
+  /** events.k8s.io-style events carry only this time. */
+  eventTime?: string;
+  involvedObject?: { kind?: string; name?: string; fieldPath?: string };
+}
+
+export interface Node {
+  metadata: ObjectMeta;
+  status?: {
+    allocatable?: Quantities;
+    capacity?: Quantities;
+    /** Images the node holds, each by its names (tag and digest forms) and size. */
+    images?: Array<{ names?: string[]; sizeBytes?: number }>;
+  };
+}
+
+export interface ResourceQuota {
+  metadata: ObjectMeta;
+  spec?: { hard?: Quantities };
+  status?: { hard?: Quantities; used?: Quantities };
+}
+
+export interface LimitRange {
+  metadata: ObjectMeta;
+  spec?: { limits?: Array<{ type?: string; max?: Quantities; min?: Quantities; maxLimitRequestRatio?: Quantities; default?: Quantities; defaultRequest?: Quantities }> };
 }
 
 export const PATCHABLE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
@@ -100,6 +128,7 @@ export interface Workload {
   kind: PatchableKind;
   metadata: ObjectMeta;
   spec: {
+    replicas?: number;
     selector: { matchLabels?: Record<string, string> };
     template: { metadata?: Partial<ObjectMeta>; spec: PodSpec };
     /** StatefulSet only: OrderedReady (the default) never replaces a pod that is not Ready. */

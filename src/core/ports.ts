@@ -1,5 +1,5 @@
 import type { Incident, IncidentStatus, NewIncident, WorkloadRef } from './incident.js';
-import type { ObjectMeta, OwnerReference, Pod, PodEvent, Workload } from './k8s-types.js';
+import type { LimitRange, Node, ObjectMeta, OwnerReference, Pod, PodEvent, ResourceQuota, Workload } from './k8s-types.js';
 import type { RunClaim, RunRecord, RunSpec, RunStatus, RunTarget, StepName, StepStatus, Verdict } from './run.js';
 import type { ResultData } from './step-results.js';
 import type { NewTimelineEvent, TimelineEvent } from './timeline.js';
@@ -90,6 +90,12 @@ export interface Cluster {
     patch: object,
     options: { dryRun: boolean; fieldManager: string },
   ): Promise<Workload>;
+  /** The cluster's nodes (allocatable memory, images held): what a patched pod must fit on. */
+  listNodes(): Promise<Node[]>;
+  listResourceQuotas(namespace: string): Promise<ResourceQuota[]>;
+  listLimitRanges(namespace: string): Promise<LimitRange[]>;
+  /** Events about a node (node-problem-detector's OOMKilling among them), newest last, at most `limit`. */
+  nodeEvents(node: string, limit: number): Promise<PodEvent[]>;
   /** Answers when the API server is reachable (for /readyz). */
   ping(): Promise<void>;
   /** Namespaces holding a pod of this name, among `namespaces` (all when empty). */

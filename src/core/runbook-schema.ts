@@ -39,9 +39,24 @@ export const runbookSchema = strictObject({
       pid: z.number().int().min(1),
       timeoutSeconds: seconds(300),
     }),
+    // The evidence ladder beside RSS sampling (rss-peak above). Optional: runbooks written for 0.1 load.
+    evidence: strictObject({
+      // The Go runtime's own numbers (expvar's memstats) through the pod proxy, while a container serves them.
+      goRuntime: strictObject({ enabled: z.boolean(), port, path: httpPath }).default({ enabled: true, port: 8080, path: '/debug/vars' }),
+      // cgroup v2 files (memory.peak, memory.events...) through exec: needs pods/exec, so off by default.
+      cgroupFiles: z.boolean().default(false),
+      // How long to wait for a crash-looping container's next short run to read it (within the budget).
+      catchSeconds: seconds(600).default(30),
+    }).default({ goRuntime: { enabled: true, port: 8080, path: '/debug/vars' }, cgroupFiles: false, catchSeconds: 30 }),
     propose: strictObject({
       headroom: z.number().gt(0, { error: 'must be above 0 and at most 1, e.g. 0.85' }).max(1, { error: 'must be above 0 and at most 1, e.g. 0.85' }),
-      fallbackFactor: z.number().gt(1, { error: 'must be above 1, e.g. 2' }).max(16),
+      // Read and ignored since 0.2: without evidence the Vertical Pod Autoscaler's bump applies. Kept so
+      // runbooks and runs written for 0.1 still load.
+      fallbackFactor: z.number().gt(1, { error: 'must be above 1, e.g. 2' }).max(16).optional(),
+      // The VPA's memory bump after an OOM kill (kubernetes/autoscaler aggregations_config.go):
+      // max(used x DefaultOOMBumpUpRatio, used + DefaultOOMMinBumpUp).
+      oomBumpRatio: z.number().gt(1, { error: 'must be above 1, e.g. 1.2' }).max(16, { error: 'must be at most 16' }).default(1.2),
+      oomMinBump: quantity.default('100Mi'),
       roundTo: quantity,
       // Escalation: when the patched pod is OOMKilled again, the run proposes the next limit, at most this many in all.
       maxSteps: z.number().int().min(1, { error: 'must be a whole number from 1 to 10' }).max(10, { error: 'must be a whole number from 1 to 10' }).default(3),

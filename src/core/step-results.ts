@@ -31,7 +31,11 @@ export const detectResultSchema = z.object({
 export const imageInfoResultSchema = z.object({
   available: z.boolean(),
   endpoint: text,
+  /** Where the facts came from: a pod (this one or another of the same image), a node, the registry. */
+  source: text.optional(),
   problem: text.optional(),
+  sizeBytes: z.number().nonnegative().optional(),
+  goVersion: text.optional(),
   info: z
     .object({
       layers: z.array(z.object({ digest: text, size: z.number().nonnegative() })),

@@ -1,7 +1,7 @@
 import { ClusterError } from '../core/cluster-error.js';
 import type { Incident, WorkloadRef } from '../core/incident.js';
 import type { Clock, Cluster, IncidentStore, RunStore } from '../core/ports.js';
-import { buildLimitPatch, hasMemoryLimit, memoryOf } from '../core/rules/build-patch.js';
+import { buildLimitPatch, hasMemoryLimit, memoryOf, requestFollowsLimit } from '../core/rules/build-patch.js';
 import { stepOf, type RunRecord } from '../core/run.js';
 import { requireResult } from '../core/step-results.js';
 import { lostClaim } from './run-claims.js';
@@ -50,7 +50,12 @@ export async function rollBackPatch(deps: RollbackDeps, incident: Incident, run:
   const { containerKind: kind, container } = detect;
   const workload = `${owner.kind} ${incident.namespace}/${owner.name}`;
   const restore = first.before.limit;
-  const diff = { before: { 'limits.memory': latest.limit }, after: { 'limits.memory': restore ?? '(none)' } };
+  // A Guaranteed container's request rose with its limit: it goes back with it.
+  const request = requestFollowsLimit(first.before) ? first.before.request : undefined;
+  const diff = {
+    before: { 'limits.memory': latest.limit, ...(request !== undefined ? { 'requests.memory': latest.limit } : {}) },
+    after: { 'limits.memory': restore ?? '(none)', ...(request !== undefined ? { 'requests.memory': request ?? '(none)' } : {}) },
+  };
   const record = (events: Parameters<RunStore['transition']>[1]['events'], run?: Parameters<RunStore['transition']>[1]['run']) => {
     const written = deps.runs.transition(incident.id, { at: deps.clock.now().toISOString(), owner: deps.owner, ...(run ? { run } : {}), events });
     if (!written) throw lostClaim(incident.id);
@@ -61,7 +66,7 @@ export async function rollBackPatch(deps: RollbackDeps, incident: Incident, run:
   const inPlace = restore === null ? memoryOf(current, kind, container)?.limit === null : hasMemoryLimit(current, kind, container, restore);
   if (!(intended && inPlace)) {
     if (!intended) record([deps.reporter.event(incident, run, 'patch.intent', 'apply', { rollback: true, workload, container, ...diff }, actor)]);
-    const patch = buildLimitPatch({ kind, container, limit: restore });
+    const patch = buildLimitPatch({ kind, container, limit: restore, ...(request !== undefined ? { request } : {}) });
     const fieldManager = run.spec.runbook.steps.apply.fieldManager;
     const preview = await deps.cluster.patchWorkload(incident.namespace, owner, patch, { dryRun: true, fieldManager });
     if (restore && !hasMemoryLimit(preview, kind, container, restore)) {

@@ -11,7 +11,8 @@ export function stepDeadlineMs(step: StepName, runbook: Runbook): number {
   const seconds: Record<StepName, number> = {
     detect: steps.detect.timeoutSeconds,
     'image-info': steps['image-info'].timeoutSeconds + MARGIN_SECONDS,
-    evidence: (steps['rss-peak'].samples * steps['rss-peak'].intervalMs) / 1000 + steps['rss-peak'].timeoutSeconds,
+    // Its sources run side by side: the slowest is RSS sampling or catching a crash-looping container's next run.
+    evidence: Math.max((steps['rss-peak'].samples * steps['rss-peak'].intervalMs) / 1000 + steps['rss-peak'].timeoutSeconds, steps.evidence.catchSeconds + 10) + MARGIN_SECONDS,
     propose: QUICK_STEP_SECONDS,
     approve: QUICK_STEP_SECONDS,
     apply: steps.apply.timeoutSeconds * 3,

@@ -42,6 +42,7 @@ describe('oom-check run / demo', () => {
     await startSim('seed-oom');
     const pod = await oomKilledPod(sim, 'shop', 'checkout-');
     const result = await run(['run', `shop/${pod}`, '--yes']);
+    if (result.code !== ExitCode.Ok) console.log(result.out, result.err);
     expect(result.code).toBe(ExitCode.Ok);
     expect(result.out).toMatch(/^incident 1 opened for Deployment shop\/checkout \(cluster oom-check-sim\)/);
     expect(result.out).toMatch(/✓ propose +64Mi -> 128Mi/);

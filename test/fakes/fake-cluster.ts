@@ -1,6 +1,6 @@
 import { ClusterError } from '../../src/core/cluster-error.js';
 import type { WorkloadRef } from '../../src/core/incident.js';
-import type { ObjectMeta, OwnerReference, Pod, PodEvent, Workload } from '../../src/core/k8s-types.js';
+import type { LimitRange, Node, ObjectMeta, OwnerReference, Pod, PodEvent, ResourceQuota, Workload } from '../../src/core/k8s-types.js';
 import type { Cluster, ExecResult, PodChange, ProxyResponse } from '../../src/core/ports.js';
 import { parseLabelSelector } from '../../src/sim/label-selector.js';
 
@@ -65,6 +65,29 @@ export class FakeCluster implements Cluster {
   }
 
   async podEvents(): Promise<PodEvent[]> {
+    this.touch();
+    return [];
+  }
+
+  /** Nodes the fake reports; none unless a test adds them. */
+  readonly nodes: Node[] = [];
+
+  async listNodes(): Promise<Node[]> {
+    this.touch();
+    return structuredClone(this.nodes);
+  }
+
+  async listResourceQuotas(): Promise<ResourceQuota[]> {
+    this.touch();
+    return [];
+  }
+
+  async listLimitRanges(): Promise<LimitRange[]> {
+    this.touch();
+    return [];
+  }
+
+  async nodeEvents(): Promise<PodEvent[]> {
     this.touch();
     return [];
   }

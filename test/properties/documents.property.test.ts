@@ -134,6 +134,7 @@ describe('valid runbooks round-trip', () => {
     expectStatus: fc.stringMatching(/^([1-5]xx|[1-5]\d\d)$/),
     mode: fc.constantFrom('manual', 'auto'),
     maxSteps: fc.integer({ min: 1, max: 10 }),
+    oomBumpRatio: fc.double({ min: 1.001, max: 16, noNaN: true }),
     image: fc.option(fc.tuple(fc.stringMatching(/^[a-z0-9./-]{1,30}$/), fc.stringMatching(/^[0-9a-f]{64}$/)).map(([repo, digest]) => `${repo}@sha256:${digest}`)),
   });
 
@@ -148,7 +149,7 @@ describe('valid runbooks round-trip', () => {
           steps: {
             ...steps,
             'image-info': { ...steps['image-info'], port: s.port },
-            propose: { headroom: s.headroom, fallbackFactor: s.fallbackFactor, roundTo: s.roundTo, maxSteps: s.maxSteps },
+            propose: { headroom: s.headroom, fallbackFactor: s.fallbackFactor, oomBumpRatio: s.oomBumpRatio, oomMinBump: s.roundTo, roundTo: s.roundTo, maxSteps: s.maxSteps },
             approve: { ...steps.approve, mode: s.mode },
             health: { ...steps.health, expectStatus: s.expectStatus },
           },

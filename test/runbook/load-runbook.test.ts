@@ -18,7 +18,8 @@ describe('runbooks', () => {
     expect(runbook.budgetSeconds).toBe(180);
     expect(runbook.steps['image-info']).toMatchObject({ port: 8080, path: '/debug/image-info' });
     expect(runbook.steps['rss-peak']).toMatchObject({ samples: 10, intervalMs: 100 });
-    expect(runbook.steps.propose).toEqual({ headroom: 0.85, fallbackFactor: 2, roundTo: '16Mi', maxSteps: 3 });
+    expect(runbook.steps.propose).toEqual({ headroom: 0.85, oomBumpRatio: 1.2, oomMinBump: '100Mi', roundTo: '16Mi', maxSteps: 3 });
+    expect(runbook.steps.evidence).toEqual({ goRuntime: { enabled: true, port: 8080, path: '/debug/vars' }, cgroupFiles: false, catchSeconds: 30 });
     expect(runbook.steps.approve.mode).toBe('manual');
     expect(runbook.steps.apply.dryRunFirst).toBe(true);
     expect(runbook.steps.wait.condition).toBe('Initialized');

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { AppsV1Api, CoreV1Api, Exec, PatchStrategy, type ConfigurationOptions, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { ClusterError, isClusterError } from '../../core/cluster-error.js';
 import type { WorkloadRef } from '../../core/incident.js';
-import { PATCHABLE_KINDS, type ObjectMeta, type OwnerReference, type Pod, type PodEvent, type Workload } from '../../core/k8s-types.js';
+import { PATCHABLE_KINDS, type LimitRange, type Node, type ObjectMeta, type OwnerReference, type Pod, type PodEvent, type ResourceQuota, type Workload } from '../../core/k8s-types.js';
 import type { Cluster, ExecResult, PodChange, ProxyResponse } from '../../core/ports.js';
 import { rawGet } from './raw-get.js';
 import { followPods } from './follow-pods.js';
@@ -62,10 +62,31 @@ export class KubeCluster implements Cluster {
   }
 
   async podEvents(namespace: string, pod: string, limit: number): Promise<PodEvent[]> {
-    const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
+    return this.events(namespace, `involvedObject.kind=Pod,involvedObject.name=${pod}`, limit);
+  }
+
+  private async events(namespace: string, fieldSelector: string, limit: number): Promise<PodEvent[]> {
     const list = await this.call({ verb: 'list', resource: 'events', namespace }, async () => plain<{ items: PodEvent[] }>(await this.core.listNamespacedEvent({ namespace, fieldSelector }, this.timed)));
-    const time = (event: PodEvent) => Date.parse(event.lastTimestamp ?? event.firstTimestamp ?? '') || 0;
+    // events.k8s.io-style events (the scheduler's) carry only eventTime.
+    const time = (event: PodEvent) => Date.parse(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? '') || 0;
     return list.items.sort((a, b) => time(a) - time(b)).slice(-limit);
+  }
+
+  async listNodes(): Promise<Node[]> {
+    return this.call({ verb: 'list', resource: 'nodes', namespace: '(cluster)' }, async () => plain<{ items: Node[] }>(await this.core.listNode({}, this.timed)).items);
+  }
+
+  async listResourceQuotas(namespace: string): Promise<ResourceQuota[]> {
+    return this.call({ verb: 'list', resource: 'resourcequotas', namespace }, async () => plain<{ items: ResourceQuota[] }>(await this.core.listNamespacedResourceQuota({ namespace }, this.timed)).items);
+  }
+
+  async listLimitRanges(namespace: string): Promise<LimitRange[]> {
+    return this.call({ verb: 'list', resource: 'limitranges', namespace }, async () => plain<{ items: LimitRange[] }>(await this.core.listNamespacedLimitRange({ namespace }, this.timed)).items);
+  }
+
+  async nodeEvents(node: string, limit: number): Promise<PodEvent[]> {
+    // node-problem-detector and the kubelet record node events in the default namespace.
+    return this.events('default', `involvedObject.kind=Node,involvedObject.name=${node}`, limit);
   }
 
   async getOwnerMeta(namespace: string, owner: OwnerReference): Promise<ObjectMeta> {

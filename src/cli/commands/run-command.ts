@@ -6,6 +6,8 @@ import type { RunRecord } from '../../core/run.js';
 import { loadKubeConfig } from '../../adapters/k8s/load-kube-config.js';
 import { loadConfig } from '../../config.js';
 import { loadRunbook } from '../../runbook/load-runbook.js';
+import { checklistSteps } from '../../runbook/checklist-steps.js';
+import { outsideSources } from '../../adapters/outside-sources.js';
 import { startIncident } from '../../runbook/start-incident.js';
 import { wireChecklist, type WiredChecklist } from '../../wire-checklist.js';
 import { openPrompt, type Prompt } from '../ask.js';
@@ -58,7 +60,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const [namespace, pod, ...rest] = target.split('/');
   if (!namespace || !pod || rest.length > 0) throw usageError('run', `"${target}" is not <namespace>/<pod>, e.g. shop/checkout-7d9f8-abcde`);
 
-  const config = loadConfig(io.env, ['store', 'cluster', 'runbook', 'log']);
+  const config = loadConfig(io.env, ['store', 'cluster', 'runbook', 'log', 'prometheus', 'registry']);
   const runbook = loadRunbook((values.runbook as string | undefined) ?? config.runbook.path);
   const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
   const actor = `cli:${userInfo().username}`;
@@ -68,6 +70,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     clock: systemClock,
     log: createLogger(config.log.level),
     observers: [{ onUpdate: (update) => update.status !== 'running' && writeLine(io.stdout, renderUpdate(update)) }],
+    steps: checklistSteps(outsideSources(config)),
   });
   const prompt = openPrompt(io);
   try {

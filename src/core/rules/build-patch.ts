@@ -6,7 +6,7 @@ import { findSpecContainer } from './find-spec-container.js';
 
 /** Strategic merge matches list entries by `name`, so one entry patches one container. */
 export type LimitPatch = {
-  spec: { template: { spec: Partial<Record<ContainersField, Array<{ name: string; resources: { limits: { memory: string | null } } }>>> } };
+  spec: { template: { spec: Partial<Record<ContainersField, Array<{ name: string; resources: { limits: { memory: string | null }; requests?: { memory: string | null } } }>>> } };
 };
 
 export interface LimitPatchInput {
@@ -14,6 +14,8 @@ export interface LimitPatchInput {
   container: string;
   /** The new limit, or null to delete it: a rollback to a container that had no limit. */
   limit: string | null;
+  /** The request to write with it (a Guaranteed container's request rises with its limit); absent leaves it as it is. */
+  request?: string | null;
 }
 
 /**
@@ -21,11 +23,20 @@ export interface LimitPatchInput {
  * workload's pod template. Throws QuantityError for a limit that is not a quantity: callers pass
  * values they computed or validated, so a bad one is a bug, not user input.
  */
-export function buildLimitPatch({ kind, container, limit }: LimitPatchInput): LimitPatch {
+export function buildLimitPatch({ kind, container, limit, request }: LimitPatchInput): LimitPatch {
   if (limit !== null) parseQuantity(limit);
-  return {
-    spec: { template: { spec: { [containersField(kind)]: [{ name: container, resources: { limits: { memory: limit } } }] } } },
-  };
+  if (request) parseQuantity(request);
+  const resources = { limits: { memory: limit }, ...(request !== undefined ? { requests: { memory: request } } : {}) };
+  return { spec: { template: { spec: { [containersField(kind)]: [{ name: container, resources }] } } } };
+}
+
+/**
+ * Whether the container is Guaranteed for memory (its request equals its limit): its request must
+ * rise with the limit, or the pod's QoS class and scheduling change under it.
+ */
+export function requestFollowsLimit(current: { limit: string | null; request: string | null }): boolean {
+  const limit = bytesOrNull(current.limit);
+  return limit !== null && bytesOrNull(current.request) === limit;
 }
 
 /** The memory limit and request of a template container as written, or null when it isn't there. */

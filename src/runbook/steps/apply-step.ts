@@ -2,7 +2,7 @@ import { ClusterError } from '../../core/cluster-error.js';
 import { ErrorCode, OomCheckError } from '../../core/errors.js';
 import type { WorkloadRef } from '../../core/incident.js';
 import type { Workload } from '../../core/k8s-types.js';
-import { buildLimitPatch, hasMemoryLimit, memoryOf } from '../../core/rules/build-patch.js';
+import { buildLimitPatch, hasMemoryLimit, memoryOf, requestFollowsLimit } from '../../core/rules/build-patch.js';
 import type { ApplyResult } from '../../core/step-results.js';
 import type { Step, StepContext, StepEvent } from '../step-types.js';
 
@@ -61,7 +61,14 @@ export const applyStep: Step<'apply'> = async (context) => {
   const selector = selectorOf(workload);
   const before = previous.before ?? current;
   const workloadName = `${owner.kind} ${namespace}/${owner.name}`;
-  const diff = { workload: workloadName, container, before: { 'limits.memory': before.limit ?? '(none)' }, after: { 'limits.memory': limit } };
+  // A Guaranteed container's request rises with its limit, as the proposal said.
+  const request = requestFollowsLimit(before) ? limit : undefined;
+  const diff = {
+    workload: workloadName,
+    container,
+    before: { 'limits.memory': before.limit ?? '(none)', ...(request ? { 'requests.memory': before.request ?? '(none)' } : {}) },
+    after: { 'limits.memory': limit, ...(request ? { 'requests.memory': request } : {}) },
+  };
   const patchEvent = (facts: { alreadyApplied: boolean; recovered?: boolean }): StepEvent => ({
     kind: 'patch.applied',
     actor: approval.actor,
@@ -84,7 +91,7 @@ export const applyStep: Step<'apply'> = async (context) => {
   const uids = previous.podUids ?? (await podUids(context, selector));
   const intentAt = context.clock.now().toISOString();
   checkpoint({ before, limit, selector, podUids: uids, intentAt }, [{ kind: 'patch.intent', actor: approval.actor, data: diff }]);
-  const patch = buildLimitPatch({ kind, container, limit });
+  const patch = buildLimitPatch({ kind, container, limit, ...(request ? { request } : {}) });
   const options = { fieldManager: settings.fieldManager };
   if (settings.dryRunFirst) {
     const preview = await cluster.patchWorkload(namespace, owner, patch, { ...options, dryRun: true });

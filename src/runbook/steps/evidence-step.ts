@@ -1,24 +1,21 @@
 import { isClusterError } from '../../core/cluster-error.js';
 import type { Finding } from '../../core/finding.js';
+import { isEvidenceError } from '../../core/evidence-ports.js';
 import type { EvidenceSource, SourceAnswer } from '../evidence/evidence-source.js';
-import { rssSamples } from '../evidence/rss-samples.js';
-import { theKill } from '../evidence/the-kill.js';
 import type { Step } from '../step-types.js';
-
-/** The ladder, best first; every source is asked, and each answer is recorded. */
-export const EVIDENCE_SOURCES_IN_ORDER: readonly EvidenceSource[] = [rssSamples, theKill];
 
 /**
  * Gathers what is known about the container's memory from every source that answers: each piece
  * of evidence is a finding with its numbers, each silent source a line saying why. Propose rests
  * on the best of them.
  */
-export function evidenceStep(sources: readonly EvidenceSource[] = EVIDENCE_SOURCES_IN_ORDER): Step<'evidence'> {
+export function evidenceStep(sources: readonly EvidenceSource[]): Step<'evidence'> {
   return async (context) => {
     const answers: SourceAnswer[] = await Promise.all(
       sources.map((source) =>
         source.gather(context).catch((error: unknown): SourceAnswer => {
-          if (!isClusterError(error)) throw error;
+          // A source that cannot answer is a line in the finding; the others still count.
+          if (!isClusterError(error) && !isEvidenceError(error)) throw error;
           return { evidence: [], problem: `${source.name}: ${error.message}` };
         }),
       ),
