@@ -9,7 +9,7 @@ import type { ContainerStatus, Pod } from '../../src/sim/k8s-types.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { readWatch, type WatchEvent } from './helpers/watch.js';
 
-const TIME_SCALE = 0.005;
+const TIME_SCALE = 0.05;
 let sim: Simulator;
 afterEach(async () => sim.close());
 
