@@ -50,6 +50,17 @@ export const RESOURCES: readonly ResourceDef[] = [
   {
     group: '',
     version: 'v1',
+    resource: 'nodes',
+    singular: 'node',
+    kind: 'Node',
+    listKind: 'NodeList',
+    namespaced: false,
+    verbs: READ,
+    shortNames: ['no'],
+  },
+  {
+    group: '',
+    version: 'v1',
     resource: 'events',
     singular: 'event',
     kind: 'Event',
