@@ -1,14 +1,18 @@
 /**
  * Turns a scenario into the cluster's starting objects: Nodes, Namespaces (plus `default` and
- * `kube-system`, which every cluster has), the workloads with their pod templates, and bare Pods;
- * and fills the behaviour book with
+ * `kube-system`, which every cluster has), ResourceQuotas and LimitRanges, the workloads with their
+ * pod templates, and bare Pods (through admission, like any pod); and fills the behaviour book with
  * what each container's program, and each listed image's, does.
  */
+import { ApiError } from './api-error.js';
 import type { BehaviourBook } from './behaviour-book.js';
 import type { Container, KubeObject, PodTemplate, Workload } from './k8s-types.js';
+import { limitRangeObject } from './limit-ranger.js';
 import { nodeObject } from './node-object.js';
 import type { ObjectStore } from './object-store.js';
+import { PodAdmission } from './pod-admission.js';
 import { defaultPodSpec, podFromTemplate } from './pod-from-template.js';
+import { quotaObject } from './resource-quota.js';
 import type { Scenario, ScenarioContainer, ScenarioWorkload } from './scenario-schema.js';
 
 function container(c: ScenarioContainer): Container {
@@ -95,6 +99,9 @@ export function seedCluster(scenario: Scenario, store: ObjectStore, behaviours: 
     if (!declared.has(name)) store.create('Namespace', namespaceObject(name, {}));
   }
   for (const ns of scenario.namespaces) store.create('Namespace', namespaceObject(ns.name, ns.labels));
+  for (const q of scenario.quotas) store.create('ResourceQuota', quotaObject(q));
+  for (const r of scenario.limitRanges) store.create('LimitRange', limitRangeObject(r));
+  const admission = new PodAdmission(store);
   for (const w of scenario.workloads) {
     behaviours.add(w.kind, w.namespace, w.name, [...w.initContainers, ...w.containers]);
     const obj = workloadObject(w);
@@ -106,6 +113,12 @@ export function seedCluster(scenario: Scenario, store: ObjectStore, behaviours: 
     const pod = podFromTemplate(template(w, labels), { name: w.name, namespace: w.namespace });
     pod.metadata.labels = { ...w.workloadLabels, ...pod.metadata.labels };
     if (Object.keys(w.annotations).length > 0) pod.metadata.annotations = { ...w.annotations, ...pod.metadata.annotations };
-    store.create('Pod', pod);
+    try {
+      admission.create(pod);
+    } catch (error) {
+      // A bare pod the scenario's own quota or limit range refuses could never exist: say so at start.
+      if (error instanceof ApiError) throw new Error(`simulator: the scenario's Pod ${w.namespace}/${w.name} is refused at creation: ${error.message}`);
+      throw error;
+    }
   }
 }

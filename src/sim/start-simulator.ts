@@ -17,6 +17,7 @@ import { kubeconfigOptions, kubeconfigYaml, type KubeconfigOptions } from './kub
 import { loadScenario } from './load-scenario.js';
 import { ObjectStore } from './object-store.js';
 import { PodProxy } from './pod-proxy.js';
+import { QuotaController } from './quota-controller.js';
 import { ScaledTimers } from './scaled-timers.js';
 import { Scheduler } from './scheduler.js';
 import type { Scenario } from './scenario-schema.js';
@@ -103,6 +104,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     for (const unsubscribe of unsubscribers) unsubscribe();
     throw error;
   }
+  unsubscribers.push(new QuotaController(store, timers).attach());
   let address;
   try {
     address = await api.listen(options.port ?? 0, options.host ?? '127.0.0.1');
