@@ -10,7 +10,10 @@ import { BehaviourBook } from './behaviour-book.js';
 import { ControllerManager } from './controller-manager.js';
 import { EventRecorder } from './event-recorder.js';
 import { ExecSocket } from './exec-socket.js';
-import type { KubeObject } from './k8s-types.js';
+import { cadvisorMetrics } from './cadvisor-metrics.js';
+import type { KubeObject, Pod } from './k8s-types.js';
+import { kubeStateMetrics } from './kube-state-metrics.js';
+import { exposition } from './prometheus-text.js';
 import { ImageCatalog } from './image-catalog.js';
 import { Kubelet } from './kubelet.js';
 import { kubeconfigOptions, kubeconfigYaml, type KubeconfigOptions } from './kubeconfig.js';
@@ -95,6 +98,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     new PodProxy(store, behaviours, timers, kubelet),
     new ExecSocket(store, kubelet, behaviours),
     log,
+    () => {
+      const pods = store.list<Pod>('Pod');
+      return exposition([...kubeStateMetrics(pods), ...cadvisorMetrics(pods, kubelet.runningContainers(), images, Date.now())]);
+    },
   );
   const unsubscribers = [kubelet.attach(), scheduler.attach(), controllers.attach(), watchPodStatus(store, log)];
   try {
