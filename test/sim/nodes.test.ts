@@ -140,3 +140,41 @@ workloads:
   expect(sim.getObject<Pod>('Pod', 'lab', loser)?.status.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'True' });
   expect(sim.listObjects<KubeEvent>('Event', 'lab').filter((e) => e.reason === 'Scheduled' && e.involvedObject.name === loser)).toHaveLength(1);
 });
+
+test('oracle: kubectl describe node (kubectl resourcehelper.PodRequestsAndLimits) totals the same effective requests and limits as the scheduler', async () => {
+  await start(`namespaces: [{ name: lab }]
+workloads:
+  - kind: Pod
+    name: init-wins
+    namespace: lab
+    initContainers: [{ name: i1, image: i:1, requests: { memory: 300Mi, cpu: 700m }, limits: { memory: 500Mi }, peakMemory: 8Mi, runSeconds: 100000 }, { name: i2, image: i:1, limits: { memory: 200Mi, cpu: 1 }, peakMemory: 8Mi }]
+    containers: [{ name: a, image: a:1, requests: { memory: 100Mi, cpu: 100m }, limits: { memory: 128Mi }, peakMemory: 8Mi }, { name: b, image: b:1, limits: { memory: 64Mi }, peakMemory: 8Mi }]
+  - kind: Pod
+    name: apps-win
+    namespace: lab
+    initContainers: [{ name: i, image: i:1, limits: { memory: 32Mi }, peakMemory: 8Mi }]
+    containers: [{ name: a, image: a:1, requests: { memory: 96Mi, cpu: 250m }, limits: { memory: 192Mi, cpu: 500m }, peakMemory: 8Mi }, { name: b, image: b:1, requests: { memory: 48Mi }, peakMemory: 8Mi }]`);
+  await sim.waitFor(() => sim.listObjects<Pod>('Pod', 'lab').every((p) => p.spec.nodeName), 10_000, 'both bound');
+  kubectl = await kubectlFor(sim.url);
+  const described = (await kubectl.run(['describe', 'node', 'sim-node-1'])).stdout;
+  const { podLimits } = await import('../../src/sim/pod-resources.js');
+  const mi = (bytes = 0) => `${bytes / 1024 / 1024}Mi`;
+  const cpu = (m = 0) => (m % 1000 === 0 ? String(m / 1000) : `${m}m`);
+  let memRequests = 0;
+  let memLimits = 0;
+  let cpuRequests = 0;
+  for (const pod of sim.listObjects<Pod>('Pod', 'lab')) {
+    const requests = podRequests(pod.spec);
+    const limits = podLimits(pod.spec);
+    memRequests += requests.memory ?? 0;
+    memLimits += limits.memory ?? 0;
+    cpuRequests += requests.cpu ?? 0;
+    // The pod's row: CPU Requests, CPU Limits, Memory Requests, Memory Limits, each with a percentage.
+    const row = new RegExp(`lab\\s+${pod.metadata.name}\\s+(\\S+) \\(\\d+%\\)\\s+\\S+ \\(\\d+%\\)\\s+(\\S+) \\(\\d+%\\)\\s+(\\S+) \\(\\d+%\\)`).exec(described);
+    expect([row?.[1], row?.[2], row?.[3]]).toEqual([cpu(requests.cpu), mi(requests.memory), mi(limits.memory)]);
+  }
+  // init-wins: max(300Mi, 200Mi, 100Mi + 64Mi) = 300Mi requested, max(500Mi, 200Mi, 192Mi) = 500Mi limit.
+  expect(memRequests).toBe((300 + 96 + 48) * 1024 * 1024);
+  expect(described).toMatch(new RegExp(`memory\\s+${mi(memRequests)} \\(\\d+%\\)\\s+${mi(memLimits)} \\(\\d+%\\)`));
+  expect(described).toMatch(new RegExp(`cpu\\s+${cpu(cpuRequests)} \\(\\d+%\\)`));
+});
