@@ -8,6 +8,7 @@ import { ApiError } from './api-error.js';
 import type { Pod } from './k8s-types.js';
 import { limitPod, type LimitRange } from './limit-ranger.js';
 import type { ObjectStore } from './object-store.js';
+import { qosClass } from './pod-status.js';
 import { quotaRefusal, type ResourceQuota } from './resource-quota.js';
 
 /** The admission plugins' 403 for a pod (admission.NewForbidden). */
@@ -24,6 +25,9 @@ export class PodAdmission {
     const namespace = admitted.metadata.namespace;
     const refusal = limitPod(admitted, this.store.list<LimitRange>('LimitRange', namespace));
     if (refusal) throw forbidden(admitted, refusal);
+    // The registry's PrepareForCreate sets the QoS class after mutating admission: LimitRange
+    // defaults can turn a BestEffort pod Burstable.
+    admitted.status.qosClass = qosClass(admitted.spec);
     const pods = this.store.list<Pod>('Pod', namespace);
     for (const quota of this.store.list<ResourceQuota>('ResourceQuota', namespace)) {
       const refused = quotaRefusal(quota, pods, admitted);

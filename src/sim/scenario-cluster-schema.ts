@@ -56,13 +56,20 @@ export const quotaSchema = z.strictObject({
 
 const limitList = z.strictObject({ memory: quantity.optional(), cpu: quantity.optional() });
 
-const limitItem = z.strictObject({
-  type: z.enum(['Container', 'Pod']),
-  max: limitList.optional(),
-  min: limitList.optional(),
-  default: limitList.optional(),
-  defaultRequest: limitList.optional(),
-});
+const limitItem = z
+  .strictObject({
+    type: z.enum(['Container', 'Pod']),
+    max: limitList.optional(),
+    min: limitList.optional(),
+    default: limitList.optional(),
+    defaultRequest: limitList.optional(),
+  })
+  .superRefine((item, ctx) => {
+    // ValidateLimitRange: defaults exist for containers only.
+    for (const key of ['default', 'defaultRequest'] as const) {
+      if (item.type === 'Pod' && item[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'may not be specified when `type` is \'Pod\'' });
+    }
+  });
 
 export const limitRangeSchema = z.strictObject({
   namespace: dnsLabel,

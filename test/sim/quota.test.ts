@@ -81,6 +81,8 @@ test('LimitRange: max refused with the LimitRanger wording (ReplicaSet and State
   expect(pod.metadata.name).toMatch(/^plain-/);
   expect(pod.spec.containers[0]?.resources).toEqual({ limits: { memory: '128Mi' }, requests: { memory: '64Mi' } });
   expect(pod.metadata.annotations?.['kubernetes.io/limit-ranger']).toBe('LimitRanger plugin set: memory request for container app; memory limit for container app');
+  // QoS is decided after admission: the defaults made a BestEffort pod Burstable.
+  expect(pod.status.qosClass).toBe('Burstable');
 
   kubectl = await kubectlFor(sim.url);
   const table = await kubectl.run(['get', 'limits', '-n', 'lab']);

@@ -59,6 +59,7 @@ test.each<[string, string, string]>([
   ['a quota in an undeclared namespace', `${VALID}quotas: [{ namespace: cart, name: q, hard: { limits.memory: 1Gi } }]`, 'quotas[0].namespace: "cart" is not declared under namespaces'],
   ['a quota that caps nothing', `${VALID}quotas: [{ namespace: shop, name: q, hard: {} }]`, 'quotas[0].hard: must cap at least one resource'],
   ['a limit range with a bad quantity', `${VALID}limitRanges: [{ namespace: shop, name: l, limits: [{ type: Container, max: { memory: lots } }] }]`, 'limitRanges[0].limits[0].max.memory: "lots" is not a Kubernetes quantity'],
+  ['defaults on a Pod limit', `${VALID}limitRanges: [{ namespace: shop, name: l, limits: [{ type: Pod, default: { memory: 1Gi } }] }]`, "limitRanges[0].limits[0].default: may not be specified when `type` is 'Pod'"],
   ['a node with a bad allocatable', VALID.replace('namespaces:', 'nodes: [{ name: n1, allocatable: { memory: 8GB } }]\nnamespaces:'), 'nodes[0]'],
   ['a liveness probe on an init container', VALID.replace('peakMemory: 96Mi', 'peakMemory: 96Mi\n        livenessFailsAfterSeconds: 5'), 'workloads[0].initContainers[0].livenessFailsAfterSeconds: an init container has no liveness probe'],
   ['a digest that contradicts the pinned one', VALID.replace('image: m:1', `image: m@sha256:${'a'.repeat(64)}\n        digest: sha256:${'b'.repeat(64)}`), 'workloads[0].initContainers[0].digest: does not match the digest pinned in the image reference'],
