@@ -36,7 +36,7 @@ export interface ExpvarInput {
 
 const pages = (bytes: number) => Math.floor(bytes / PAGE) * PAGE;
 
-export function memStats(input: ExpvarInput): Record<string, unknown> {
+function memStats(input: ExpvarInput): Record<string, unknown> {
   const sys = Math.max(PAGE * 16, Math.round(input.usageBytes));
   const heapSys = pages(sys * input.heapShare);
   const heapInuse = pages(heapSys * 0.85);

@@ -32,7 +32,7 @@ function normalizeRepository(repo: string): string {
 }
 
 /** Splits a reference into its normalized repository, tag and pinned digest. */
-export function parseReference(image: string): { repository: string; tag?: string; digest?: string } {
+function parseReference(image: string): { repository: string; tag?: string; digest?: string } {
   const at = image.indexOf('@');
   const digest = at === -1 ? undefined : image.slice(at + 1);
   const name = at === -1 ? image : image.slice(0, at);

@@ -11,10 +11,10 @@ import type { ScenarioNode } from './scenario-schema.js';
 import { rfc3339 } from './timestamps.js';
 
 /** kubelet's default --eviction-hard memory.available<100Mi, which allocatable leaves out. */
-export const EVICTION_HARD_BYTES = 100 * 1024 * 1024;
+const EVICTION_HARD_BYTES = 100 * 1024 * 1024;
 /** nodeStatusMaxImages: the kubelet reports at most this many images. */
 const MAX_IMAGES = 50;
-export const KUBELET_VERSION = 'v1.32.4';
+const KUBELET_VERSION = 'v1.32.4';
 
 export interface NodeImage {
   names: string[];

@@ -47,7 +47,7 @@ export interface OomKill {
 }
 
 /** The kernel line of mm/oom_kill.c's __oom_kill_process for this kill. */
-export function oomKillLine(pod: Pod, container: Container, kill: OomKill, pid: number): string {
+function oomKillLine(pod: Pod, container: Container, kill: OomKill, pid: number): string {
   const rssKb = Math.round(kill.rssBytes / 1024);
   const fileKb = Math.min(FILE_RSS_KB, Math.round(rssKb / 4));
   const anonKb = rssKb - fileKb;

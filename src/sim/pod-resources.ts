@@ -87,8 +87,3 @@ export function podRequests(spec: PodSpec): Amounts {
 export function podLimits(spec: PodSpec): Amounts {
   return effective(spec, 'limits');
 }
-
-/** Whether every container (init containers included) states `kind` for `resource`: quota's "must specify". */
-export function everyContainerStates(spec: PodSpec, kind: Kind, resource: 'memory' | 'cpu'): boolean {
-  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].every((c) => of(c, kind)[resource] !== undefined);
-}

@@ -32,7 +32,7 @@ export function formatAmount(value: number, resource: 'memory' | 'cpu' | 'count'
 }
 
 /** Whether a written quantity uses a binary suffix (its sums print as `...Mi`). */
-export function isBinary(text: unknown): boolean {
+function isBinary(text: unknown): boolean {
   return /(Ki|Mi|Gi|Ti|Pi|Ei)$/.test(String(text ?? '').trim());
 }
 

@@ -41,12 +41,12 @@ export function quotaObject(q: ScenarioQuota): ResourceQuota {
   return { metadata: { name: q.name, namespace: q.namespace }, spec: { hard } };
 }
 
-export function charged(pod: Pod): boolean {
+function charged(pod: Pod): boolean {
   return pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed';
 }
 
 /** What one pod is charged for each of `resources`. */
-export function podUsage(pod: Pod, resources: readonly string[]): Record<string, number> {
+function podUsage(pod: Pod, resources: readonly string[]): Record<string, number> {
   const requests = podRequests(pod.spec);
   const limits = podLimits(pod.spec);
   const usage: Record<string, number> = {};
@@ -61,7 +61,7 @@ export function podUsage(pod: Pod, resources: readonly string[]): Record<string,
 }
 
 /** The namespace's usage of each hard resource of `quota`, from its charged pods. */
-export function quotaUsed(quota: ResourceQuota, pods: readonly Pod[]): Record<string, number> {
+function quotaUsed(quota: ResourceQuota, pods: readonly Pod[]): Record<string, number> {
   const resources = Object.keys(quota.spec.hard);
   const used: Record<string, number> = Object.fromEntries(resources.map((r) => [r, 0]));
   for (const pod of pods.filter(charged)) {

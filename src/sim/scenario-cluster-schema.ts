@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { dnsLabel, dnsSubdomain, quantity, stringMap } from './scenario-fields.js';
 
 /** What a node offers the scheduler when the scenario does not say: the simulator's 8Gi machine. */
-export const DEFAULT_ALLOCATABLE = { memory: '8Gi', cpu: '4', pods: 110 } as const;
+const DEFAULT_ALLOCATABLE = { memory: '8Gi', cpu: '4', pods: 110 } as const;
 
 const nodeObject = z.strictObject({
   name: dnsLabel,
