@@ -1,6 +1,7 @@
 /**
- * The HTTP front of the simulator: discovery, the generic REST verbs, pods/proxy, and pods/exec
- * (WebSocket upgrade). Every request is recorded (method, path, query, content type, status) so
+ * The HTTP front of the simulator: discovery, the generic REST verbs, pods/proxy, pods/exec
+ * (WebSocket upgrade), and /metrics (what kube-state-metrics and cAdvisor would export; a real API
+ * server's /metrics is about itself). Every request is recorded (method, path, query, content type, status) so
  * tests can assert what a real client actually asked for. Any failure becomes a Status object;
  * an unexpected one is logged and answered 500, never a dropped connection.
  */
@@ -50,6 +51,8 @@ export class ApiServer {
     private readonly proxy: PodProxy,
     private readonly exec: ExecSocket,
     private readonly log: Logger,
+    /** The exposition served at GET /metrics (kube-state-metrics and cAdvisor). */
+    private readonly metrics: () => string = () => '',
   ) {
     this.rest = new RestHandlers({
       ...ctx,
@@ -110,6 +113,12 @@ export class ApiServer {
   }
 
   private route(req: IncomingMessage, res: ServerResponse, url: URL, method: string, body: string): void {
+    if (method === 'GET' && url.pathname === '/metrics') {
+      const text = this.metrics();
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     if (method === 'GET') {
       const doc = discoveryDocument(url.pathname.replace(/\/$/, '') || '/', req.headers.host ?? '');
       if (doc !== undefined) return sendJson(res, 200, doc);

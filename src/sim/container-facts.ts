@@ -1,5 +1,4 @@
 /** Small facts the simulated kubelet derives from a container spec, as a real runtime reports them. */
-import { createHash } from 'node:crypto';
 import { parseQuantity } from '../core/quantity.js';
 import type { Container } from './k8s-types.js';
 
@@ -12,10 +11,4 @@ export function limitOf(container: Container): number | undefined {
 /** Go's time.Duration formatting for whole seconds: 10s, 1m20s, 5m0s. */
 export function goDuration(seconds: number): string {
   return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
-}
-
-/** The `imageID` a runtime reports: the repository pinned by a digest of the image reference. */
-export function imageId(image: string): string {
-  const repo = image.replace(/:[^/:]+$/, '');
-  return `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
 }

@@ -9,16 +9,21 @@
  *   crash 3 -> "back-off 20s", then 40s, 80s ... capped at 5m0s
  *
  * A dead container shows `terminated` until the next sync (PLEG relists every second); while in
- * back-off the pod worker re-syncs every 10 s, and each sync repeats the BackOff event.
+ * back-off the pod worker re-syncs every 10 s, and each sync repeats the BackOff event. A started
+ * container reports the runtime's image and imageID (image-catalog.ts) and puts its image on the
+ * node's status.images; a liveness probe that starts failing ends it as liveness-plan.ts says.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { memoryProfileOf, runSecondsOf, type BehaviourBook, type ContainerBehaviour } from './behaviour-book.js';
-import { goDuration, imageId, limitOf } from './container-facts.js';
+import { goDuration, limitOf } from './container-facts.js';
 import type { EventRecorder } from './event-recorder.js';
-import type { Pod } from './k8s-types.js';
+import type { ImageCatalog } from './image-catalog.js';
+import type { Container, Pod } from './k8s-types.js';
 import { KubeletBackoff } from './kubelet-backoff.js';
-import { oomAt } from './memory-profile.js';
+import { livenessPlan } from './liveness-plan.js';
+import { memoryAt, oomAt } from './memory-profile.js';
+import { capacityBytes, withImage, type Node } from './node-object.js';
 import type { ObjectStore } from './object-store.js';
 import { recordOomKill } from './oom-report.js';
 import { containerFieldPath, kubeletSource, runLater, updatePod, type Instance, type PodRun } from './pod-run.js';
@@ -47,6 +52,7 @@ export class ContainerRunner {
     private readonly timers: ScaledTimers,
     private readonly events: EventRecorder,
     private readonly behaviours: BehaviourBook,
+    private readonly images: ImageCatalog,
     private readonly log: Logger,
     /** Whether node-problem-detector runs on the nodes and reports OOM kills as Node events. */
     private readonly nodeProblemDetector: boolean,
@@ -75,7 +81,7 @@ export class ContainerRunner {
     const current = this.store.get<Pod>('Pod', run.namespace, run.name);
     const spec = (init ? current?.spec.initContainers : current?.spec.containers)?.find((c) => c.name === name);
     if (!current || !spec) return;
-    const behaviour = this.behaviours.forContainer(run.workloadKey, name);
+    const behaviour = this.behaviours.forContainer(run.workloadKey, name, spec.image);
     const where = containerFieldPath(init, name);
     this.events.record(current, 'Normal', 'Pulled', `Container image "${spec.image}" already present on machine`, kubeletSource(current), where);
     this.events.record(current, 'Normal', 'Created', `Created container: ${name}`, kubeletSource(current), where);
@@ -88,7 +94,8 @@ export class ContainerRunner {
       if (s.state.terminated) s.lastState = { terminated: s.state.terminated };
       s.state = { running: { startedAt: rfc3339(now) } };
       s.containerID = containerID;
-      s.imageID = imageId(spec.image);
+      s.image = this.images.statusImage(spec.image);
+      s.imageID = this.images.imageId(spec.image);
       s.started = true;
       // Without a readiness probe an app container is ready as soon as it runs (prober manager:
       // no worker, so ready); with one, once the first probe after its initial delay succeeds
@@ -98,19 +105,25 @@ export class ContainerRunner {
     });
     if (!pod) return;
     this.events.record(pod, 'Normal', 'Started', `Started container ${name}`, kubeletSource(pod), where);
-    const instance: Instance = { profile: memoryProfileOf(behaviour, init), startedMs: Date.now() };
+    this.recordNodeImage(pod.spec.nodeName, spec.image);
+    const instance: Instance = { profile: memoryProfileOf(behaviour, init), startedMs: Date.now(), containerID: containerID.slice('containerd://'.length), image: spec.image };
     const limitBytes = limitOf(spec);
     if (limitBytes !== undefined) instance.limitBytes = limitBytes;
     run.running.set(name, instance);
     const oom = oomAt(instance.profile, limitBytes);
     const runSeconds = runSecondsOf(behaviour, init);
-    if (oom !== undefined && (runSeconds === undefined || oom < runSeconds)) {
+    const liveness = init || behaviour.livenessFailsAfterSeconds === undefined ? undefined : livenessPlan(spec, Number(pod.spec.terminationGracePeriodSeconds ?? 30), behaviour.livenessFailsAfterSeconds);
+    const killedAt = liveness ? liveness.killAt + liveness.graceSeconds : undefined;
+    if (oom !== undefined && (runSeconds === undefined || oom < runSeconds) && (killedAt === undefined || oom < killedAt)) {
       instance.endsAfterSeconds = oom;
       runLater(this.timers, run, oom, () => this.exit(t, behaviour, 137, 'OOMKilled'));
-    } else if (runSeconds !== undefined) {
+    } else if (runSeconds !== undefined && (killedAt === undefined || runSeconds < killedAt)) {
       const code = behaviour.exitCode ?? 0;
       instance.endsAfterSeconds = runSeconds;
       runLater(this.timers, run, runSeconds, () => this.exit(t, behaviour, code, code === 0 ? 'Completed' : 'Error'));
+    } else if (liveness && killedAt !== undefined) {
+      instance.endsAfterSeconds = killedAt;
+      this.failLiveness(t, spec, instance, behaviour, liveness);
     }
     if (!init && probe !== undefined) {
       runLater(this.timers, run, Number(probe.initialDelaySeconds ?? 0), () => {
@@ -122,6 +135,38 @@ export class ContainerRunner {
         });
       });
     }
+  }
+
+  /** Unhealthy at each failing probe, Killing at the last, SIGKILL (137, Error) when the grace period ends. */
+  private failLiveness(t: Target, spec: Container, instance: Instance, behaviour: ContainerBehaviour, plan: NonNullable<ReturnType<typeof livenessPlan>>): void {
+    const { run, name } = t;
+    const about = () => (run.running.get(name) === instance ? this.store.get<Pod>('Pod', run.namespace, run.name) : undefined);
+    const where = containerFieldPath(false, name);
+    for (const at of plan.failures) {
+      runLater(this.timers, run, at, () => {
+        const pod = about();
+        if (pod) this.events.record(pod, 'Warning', 'Unhealthy', plan.message, kubeletSource(pod), where);
+      });
+    }
+    runLater(this.timers, run, plan.killAt, () => {
+      const pod = about();
+      if (!pod) return;
+      this.events.record(pod, 'Normal', 'Killing', `Container ${spec.name} failed liveness probe, will be restarted`, kubeletSource(pod), where);
+      runLater(this.timers, run, plan.graceSeconds, () => {
+        if (run.running.get(name) === instance) this.exit(t, behaviour, 137, 'Error');
+      });
+    });
+  }
+
+  /** The node now holds the image (the kubelet's image list in node status). */
+  private recordNodeImage(node: string | undefined, image: string): void {
+    if (!node) return;
+    const entry = this.images.nodeImage(image);
+    this.store.mutate<Node>('Node', undefined, node, (n) => {
+      const images = withImage(n.status.images ?? [], entry);
+      if (!images) return false;
+      n.status.images = images;
+    });
   }
 
   private exit(t: Target, behaviour: ContainerBehaviour, code: number, reason: string): void {
@@ -147,7 +192,11 @@ export class ContainerRunner {
     });
     if (!pod) return;
     const spec = (init ? pod.spec.initContainers : pod.spec.containers)?.find((c) => c.name === name);
-    if (reason === 'OOMKilled' && this.nodeProblemDetector && spec) recordOomKill(this.events, pod, spec, instance?.limitBytes ?? behaviour.peakBytes);
+    if (reason === 'OOMKilled' && this.nodeProblemDetector && spec && instance) {
+      const node = this.store.get<Node>('Node', undefined, pod.spec.nodeName ?? '');
+      const rssBytes = instance.limitBytes ?? memoryAt(instance.profile, instance.endsAfterSeconds ?? 0);
+      recordOomKill(this.events, pod, spec, { rssBytes, process: behaviour.process ?? name, nodeMemoryBytes: capacityBytes(node) });
+    }
     if (init && code === 0) return t.onSuccess();
     const policy = pod.spec.restartPolicy ?? 'Always';
     if (policy === 'Never' || (policy === 'OnFailure' && code === 0)) {

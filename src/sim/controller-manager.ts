@@ -10,6 +10,7 @@ import type { EventRecorder } from './event-recorder.js';
 import type { Workload } from './k8s-types.js';
 import type { Kubelet } from './kubelet.js';
 import type { ObjectStore } from './object-store.js';
+import { PodAdmission } from './pod-admission.js';
 import { ReplicaSetController } from './replicaset-controller.js';
 import type { ScaledTimers } from './scaled-timers.js';
 import { StatefulSetController } from './statefulset-controller.js';
@@ -32,9 +33,10 @@ export class ControllerManager {
     private readonly log: Logger,
   ) {
     this.deployments = new DeploymentController(store, timers, events, () => this.kick());
-    this.replicaSets = new ReplicaSetController(store, kubelet, events);
-    this.statefulSets = new StatefulSetController(store, kubelet, events);
-    this.daemonSets = new DaemonSetController(store, kubelet, events, nodes);
+    const admission = new PodAdmission(store);
+    this.replicaSets = new ReplicaSetController(store, kubelet, events, admission);
+    this.statefulSets = new StatefulSetController(store, kubelet, events, admission);
+    this.daemonSets = new DaemonSetController(store, kubelet, events, nodes, admission);
   }
 
   /** Starts reacting to changes; returns the unsubscribe function. */

@@ -3,12 +3,14 @@
  * change replaces pods node by node (RollingUpdate, maxUnavailable 1); as in the real controller,
  * an old pod that is not available is replaced at once without using up that budget.
  */
+import { ApiError } from './api-error.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { Pod, Workload } from './k8s-types.js';
 import type { Kubelet } from './kubelet.js';
 import type { ObjectStore } from './object-store.js';
 import { omitEmpty } from './omit-empty.js';
 import { isActive, isReady, ownedBy } from './ownership.js';
+import type { PodAdmission } from './pod-admission.js';
 import { podFromTemplate, randomSuffix } from './pod-from-template.js';
 import { templateHash } from './template-hash.js';
 
@@ -21,6 +23,7 @@ export class DaemonSetController {
     private readonly kubelet: Pick<Kubelet, 'terminate'>,
     private readonly events: EventRecorder,
     private readonly nodes: readonly string[],
+    private readonly admission: PodAdmission,
   ) {}
 
   reconcile(ds: Workload): void {
@@ -58,7 +61,13 @@ export class DaemonSetController {
       generateName: prefix,
       extraLabels: { [REVISION_LABEL]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
     });
-    this.store.create('Pod', pod);
+    try {
+      this.admission.create(pod);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      this.events.record(ds, 'Warning', 'FailedCreate', `Error creating: ${error.message}`, SOURCE);
+      return;
+    }
     this.events.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, SOURCE);
   }
 

@@ -7,7 +7,7 @@
  * conditions (rollout-conditions.ts; progressDeadlineSeconds on the scaled clock) are kept up
  * to date.
  */
-import { rolloutConditions } from './rollout-conditions.js';
+import { rolloutConditions, setDeploymentCondition } from './rollout-conditions.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { Condition, Workload } from './k8s-types.js';
 import type { ObjectStore } from './object-store.js';
@@ -39,6 +39,21 @@ function resolve(value: unknown, fallback: string, total: number, roundUp: boole
 
 function num(status: Record<string, unknown> | undefined, key: string): number {
   return Number(status?.[key] ?? 0);
+}
+
+/**
+ * syncRolloutStatus's getReplicaFailures: the first ReplicaFailure of the new ReplicaSet (then the
+ * old ones) becomes the Deployment's ReplicaFailure condition; none removes it.
+ */
+function replicaFailure(conditions: Condition[], sets: ReadonlyArray<Workload | undefined>): void {
+  const failed = sets.flatMap((rs) => ((rs?.status?.conditions as Condition[] | undefined) ?? []).filter((c) => c.type === 'ReplicaFailure'))[0];
+  if (!failed) {
+    const at = conditions.findIndex((c) => c.type === 'ReplicaFailure');
+    if (at !== -1) conditions.splice(at, 1);
+    return;
+  }
+  const at = failed.lastTransitionTime;
+  setDeploymentCondition(conditions, { type: 'ReplicaFailure', status: failed.status, lastUpdateTime: at, lastTransitionTime: at, reason: failed.reason, message: failed.message });
 }
 
 export class DeploymentController {
@@ -177,6 +192,7 @@ export class DeploymentController {
         last?.cancelDeadline();
         this.progress.set(uid, { atMs: now, cancelDeadline: this.timers.after(deadline + 0.001, this.kick) });
       }
+      replicaFailure(result.conditions, [newRS, ...all.filter((rs) => rs !== newRS)]);
       dep.metadata.annotations = { ...dep.metadata.annotations, [REVISION]: String(revisionOf(newRS ?? dep)) };
       dep.status = {
         ...omitEmpty({

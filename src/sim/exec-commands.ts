@@ -62,7 +62,7 @@ function procStatus(t: ExecTarget): string {
   const hwm = kb(t.memory.peakBytes);
   const anon = Math.round(rss * 0.92);
   return [
-    `Name:\t${t.containerName.slice(0, 15)}`,
+    `Name:\t${t.memory.process.slice(0, 15)}`,
     'State:\tS (sleeping)',
     'Pid:\t1',
     'PPid:\t0',
@@ -78,6 +78,16 @@ function procStatus(t: ExecTarget): string {
   ].join('\n');
 }
 
+/**
+ * memory.events of the container's own cgroup, as mm/memcontrol.c prints it (cgroup v2, kernel
+ * 5.19+ with oom_group_kill). The counters belong to this container instance (a restart gets a new
+ * cgroup). A simulated process that reaches its limit is killed in that instant, and the kubelet
+ * sets memory.oom.group (1.28+, cgroup v2), so a container that is still running has none to show.
+ */
+function memoryEvents(): string {
+  return ['low 0', 'high 0', 'max 0', 'oom 0', 'oom_kill 0', 'oom_group_kill 0', ''].join('\n');
+}
+
 function fileContent(path: string, t: ExecTarget): string | undefined {
   const m = t.memory;
   const proc = /^\/proc\/(?:1|self)\/(smaps_rollup|status)$/.exec(path);
@@ -89,6 +99,8 @@ function fileContent(path: string, t: ExecTarget): string | undefined {
       return `${m.rssBytes}\n`;
     case '/sys/fs/cgroup/memory.peak':
       return `${m.peakBytes}\n`;
+    case '/sys/fs/cgroup/memory.events':
+      return memoryEvents();
     case '/etc/hostname':
       return `${t.podName}\n`;
     default:

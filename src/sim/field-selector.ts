@@ -51,6 +51,7 @@ const FIELDS: Record<string, Record<string, Getter>> = {
     type: path('type'),
   },
   Namespace: { ...META, 'status.phase': path('status', 'phase') },
+  Node: { ...META, 'spec.unschedulable': path('spec', 'unschedulable') },
 };
 
 export type FieldMatcher = (obj: KubeObject) => boolean;

@@ -9,6 +9,7 @@ import { ApiError } from './api-error.js';
 import type { BehaviourBook } from './behaviour-book.js';
 import { ContainerRunner } from './container-runner.js';
 import type { EventRecorder } from './event-recorder.js';
+import type { ImageCatalog } from './image-catalog.js';
 import type { Container, ContainerStatus, Pod } from './k8s-types.js';
 import { highWaterAt, memoryAt } from './memory-profile.js';
 import type { ObjectStore } from './object-store.js';
@@ -27,6 +28,10 @@ export interface ContainerMemory {
   rssBytes: number;
   peakBytes: number;
   limitBytes?: number;
+  /** Sim seconds the process has run. */
+  ageSeconds: number;
+  /** The process name (comm). */
+  process: string;
 }
 
 export class Kubelet {
@@ -39,10 +44,11 @@ export class Kubelet {
     private readonly events: EventRecorder,
     private readonly behaviours: BehaviourBook,
     private readonly scheduler: Scheduler,
+    images: ImageCatalog,
     log: Logger,
     nodeProblemDetector = false,
   ) {
-    this.containers = new ContainerRunner(store, timers, events, behaviours, log, nodeProblemDetector);
+    this.containers = new ContainerRunner(store, timers, events, behaviours, images, log, nodeProblemDetector);
   }
 
   /** Starts every pod created from now on; returns the unsubscribe function. */
@@ -57,9 +63,23 @@ export class Kubelet {
     const instance = this.runs.get(`${namespace}/${pod}`)?.running.get(container);
     if (!instance) return undefined;
     const t = this.timers.simSecondsSince(instance.startedMs);
-    const memory: ContainerMemory = { rssBytes: memoryAt(instance.profile, t), peakBytes: highWaterAt(instance.profile, t) };
+    const process = this.behaviours.forContainer(this.runs.get(`${namespace}/${pod}`)?.workloadKey ?? '', container, instance.image).process ?? container;
+    const memory: ContainerMemory = { rssBytes: memoryAt(instance.profile, t), peakBytes: highWaterAt(instance.profile, t), ageSeconds: t, process };
     if (instance.limitBytes !== undefined) memory.limitBytes = instance.limitBytes;
     return memory;
+  }
+
+  /** Every running container of every pod, with its memory now (what cAdvisor reads from the cgroups). */
+  runningContainers(): Array<{ namespace: string; pod: string; container: string; containerID: string; image: string; rssBytes: number }> {
+    const out = [];
+    for (const run of this.runs.values()) {
+      for (const [container, instance] of run.running) {
+        if (this.processAge(run.namespace, run.name, container) === undefined) continue;
+        const rssBytes = memoryAt(instance.profile, this.timers.simSecondsSince(instance.startedMs));
+        out.push({ namespace: run.namespace, pod: run.name, container, containerID: instance.containerID, image: instance.image, rssBytes });
+      }
+    }
+    return out;
   }
 
   /**
@@ -120,7 +140,7 @@ export class Kubelet {
   }
 
   private schedule(run: PodRun): void {
-    if (this.scheduler.bind(run.namespace, run.name)) runLater(this.timers, run, SANDBOX_SECONDS, () => this.startSandbox(run));
+    this.scheduler.schedule(run.namespace, run.name, () => runLater(this.timers, run, SANDBOX_SECONDS, () => this.startSandbox(run)));
   }
 
   private startSandbox(run: PodRun): void {

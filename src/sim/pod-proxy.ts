@@ -5,7 +5,8 @@
  * it runs (and once its server is up, `listenAfterSeconds` after the start). Nobody listening is the
  * API server's dial failure, 503 `error trying to reach service: dial tcp IP:PORT: connect:
  * connection refused` (apimachinery util/proxy/transport.go); a listener that does not serve the
- * path answers Go's plain-text 404.
+ * path answers Go's plain-text 404. The endpoints: image-info, health (which answers 500 once the
+ * program's liveness failure begins, `livenessFailsAfterSeconds`), and Go's expvar (expvar-vars.ts).
  */
 import type { ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
@@ -14,6 +15,7 @@ import type { Pod } from './k8s-types.js';
 import type { Kubelet } from './kubelet.js';
 import type { ObjectStore } from './object-store.js';
 import type { ScaledTimers } from './scaled-timers.js';
+import { expvarBody } from './expvar-vars.js';
 
 interface Target {
   pod: string;
@@ -37,7 +39,11 @@ function reply(res: ServerResponse, code: number, contentType: string, body: str
 function serves(b: ContainerBehaviour, path: string): boolean {
   const http = b.http;
   if (!http) return false;
-  return (http.imageInfo !== undefined && path === http.imageInfoPath) || (http.health !== undefined && path === http.healthPath);
+  return (
+    (http.imageInfo !== undefined && path === http.imageInfoPath) ||
+    (http.health !== undefined && path === http.healthPath) ||
+    (http.expvar !== undefined && path === http.expvarPath)
+  );
 }
 
 export class PodProxy {
@@ -45,7 +51,7 @@ export class PodProxy {
     private readonly store: ObjectStore,
     private readonly behaviours: BehaviourBook,
     private readonly timers: ScaledTimers,
-    private readonly kubelet: Pick<Kubelet, 'processAge'>,
+    private readonly kubelet: Pick<Kubelet, 'processAge' | 'memoryOf'>,
   ) {}
 
   /** The pod name inside `nameWithPort`, for authorization before anything else. */
@@ -80,7 +86,15 @@ export class PodProxy {
       if (http.imageInfo === 'malformed') return reply(res, 200, 'application/json', '{"layers":[{"digest":"sha256:3bc801a3');
       return reply(res, 200, 'application/json', JSON.stringify(http.imageInfo));
     }
-    if (http.health === 'failing') return reply(res, 500, 'text/plain; charset=utf-8', 'unhealthy: dependency check failed\n');
+    if (path === http.expvarPath && http.expvar !== undefined) {
+      const memory = this.kubelet.memoryOf(namespace, target.pod, listener.name);
+      if (!memory) throw ApiError.serviceUnavailable(`error trying to reach service: dial tcp ${pod.status.podIP}:${port}: connect: connection refused`);
+      const body = expvarBody({ usageBytes: memory.rssBytes, ageSeconds: memory.ageSeconds, heapShare: http.expvar.heapShare, process: memory.process, nowMs: Date.now() });
+      return reply(res, 200, 'application/json; charset=utf-8', body);
+    }
+    const age = this.kubelet.processAge(namespace, target.pod, listener.name) ?? 0;
+    const hung = listener.behaviour.livenessFailsAfterSeconds !== undefined && age >= listener.behaviour.livenessFailsAfterSeconds;
+    if (http.health === 'failing' || hung) return reply(res, 500, 'text/plain; charset=utf-8', 'unhealthy: dependency check failed\n');
     if (http.health === 'slow') {
       const cancel = this.timers.afterMs(http.healthDelaySeconds * 1000, () => reply(res, 200, 'text/plain; charset=utf-8', 'ok\n'));
       res.on('close', cancel);

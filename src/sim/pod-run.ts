@@ -14,6 +14,10 @@ export interface Instance {
   profile: MemoryProfile;
   startedMs: number;
   limitBytes?: number;
+  /** The runtime's container ID (64 hex digits, without `containerd://`): cgroup and cAdvisor names. */
+  containerID: string;
+  /** The image reference the container was started from. */
+  image: string;
   /** Sim seconds after the start at which the process ends (OOM kill or exit); undefined: runs until stopped. */
   endsAfterSeconds?: number;
 }

@@ -10,12 +10,17 @@ import { BehaviourBook } from './behaviour-book.js';
 import { ControllerManager } from './controller-manager.js';
 import { EventRecorder } from './event-recorder.js';
 import { ExecSocket } from './exec-socket.js';
-import type { KubeObject } from './k8s-types.js';
+import { cadvisorMetrics } from './cadvisor-metrics.js';
+import type { KubeObject, Pod } from './k8s-types.js';
+import { kubeStateMetrics } from './kube-state-metrics.js';
+import { exposition } from './prometheus-text.js';
+import { ImageCatalog } from './image-catalog.js';
 import { Kubelet } from './kubelet.js';
 import { kubeconfigOptions, kubeconfigYaml, type KubeconfigOptions } from './kubeconfig.js';
 import { loadScenario } from './load-scenario.js';
 import { ObjectStore } from './object-store.js';
 import { PodProxy } from './pod-proxy.js';
+import { QuotaController } from './quota-controller.js';
 import { ScaledTimers } from './scaled-timers.js';
 import { Scheduler } from './scheduler.js';
 import type { Scenario } from './scenario-schema.js';
@@ -74,9 +79,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const timers = new ScaledTimers(timeScale, (error) => log.error({ err: error }, 'simulator timer failed'));
   const store = new ObjectStore();
   const events = new EventRecorder(store);
-  const behaviours = new BehaviourBook();
-  const kubelet = new Kubelet(store, timers, events, behaviours, new Scheduler(store, events, scenario.nodes), log, scenario.nodeProblemDetector);
-  const controllers = new ControllerManager(store, timers, kubelet, events, scenario.nodes, log);
+  const images = new ImageCatalog(scenario);
+  const behaviours = new BehaviourBook(images);
+  const nodeNames = scenario.nodes.map((n) => n.name);
+  const scheduler = new Scheduler(store, events, timers, nodeNames);
+  const kubelet = new Kubelet(store, timers, events, behaviours, scheduler, images, log, scenario.nodeProblemDetector);
+  const controllers = new ControllerManager(store, timers, kubelet, events, nodeNames, log);
   const patches = new Map<string, number>();
   const api = new ApiServer(
     {
@@ -90,9 +98,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     new PodProxy(store, behaviours, timers, kubelet),
     new ExecSocket(store, kubelet, behaviours),
     log,
+    () => {
+      const pods = store.list<Pod>('Pod');
+      return exposition([...kubeStateMetrics(pods), ...cadvisorMetrics(pods, kubelet.runningContainers(), images, Date.now())]);
+    },
   );
-  const unsubscribers = [kubelet.attach(), controllers.attach(), watchPodStatus(store, log)];
-  seedCluster(scenario, store, behaviours);
+  const unsubscribers = [kubelet.attach(), scheduler.attach(), controllers.attach(), watchPodStatus(store, log)];
+  try {
+    seedCluster(scenario, store, behaviours, (node) => scheduler.hostIp(node));
+  } catch (error) {
+    timers.close();
+    for (const unsubscribe of unsubscribers) unsubscribe();
+    throw error;
+  }
+  unsubscribers.push(new QuotaController(store, timers).attach());
   let address;
   try {
     address = await api.listen(options.port ?? 0, options.host ?? '127.0.0.1');

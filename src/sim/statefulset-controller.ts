@@ -6,12 +6,14 @@
  * alone does not replace it; deleting that pod does. With `Parallel` the update proceeds from the
  * highest ordinal down, replacing one pod at a time.
  */
+import { ApiError } from './api-error.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { Pod, Workload } from './k8s-types.js';
 import type { Kubelet } from './kubelet.js';
 import type { ObjectStore } from './object-store.js';
 import { omitEmpty } from './omit-empty.js';
 import { isReady, ownedBy } from './ownership.js';
+import type { PodAdmission } from './pod-admission.js';
 import { podFromTemplate } from './pod-from-template.js';
 import { templateHash } from './template-hash.js';
 
@@ -27,6 +29,7 @@ export class StatefulSetController {
     private readonly store: ObjectStore,
     private readonly kubelet: Pick<Kubelet, 'terminate'>,
     private readonly events: EventRecorder,
+    private readonly admission: PodAdmission,
   ) {}
 
   reconcile(sts: Workload): void {
@@ -84,7 +87,14 @@ export class StatefulSetController {
       extraLabels: { [REVISION_LABEL]: revision, 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(ordinal) },
     });
     if (typeof sts.spec.serviceName === 'string') pod.spec.subdomain = sts.spec.serviceName;
-    this.store.create('Pod', pod);
+    try {
+      this.admission.create(pod);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      // The StatefulSet controller's own wording (stateful_pod_control.go recordPodEvent).
+      this.events.record(sts, 'Warning', 'FailedCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name} failed error: ${error.message}`, SOURCE);
+      return;
+    }
     this.events.record(sts, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${sts.metadata.name} successful`, SOURCE);
   }
 

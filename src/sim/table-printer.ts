@@ -95,6 +95,36 @@ const PRINTERS: Record<string, Printer> = {
     columns: [['Name', 'string', 0], ['Status', 'string', 0], ['Age', 'string', 0]],
     row: (obj, age) => [obj.metadata.name, String((obj.status as { phase?: string } | undefined)?.phase ?? 'Active'), age(obj.metadata.creationTimestamp)],
   },
+  Node: {
+    // printNode: STATUS from the Ready condition, ROLES from node-role.kubernetes.io/* labels.
+    columns: [['Name', 'string', 0], ['Status', 'string', 0], ['Roles', 'string', 0], ['Age', 'string', 0], ['Version', 'string', 0], ['Internal-IP', 'string', 1], ['External-IP', 'string', 1], ['OS-Image', 'string', 1], ['Kernel-Version', 'string', 1], ['Container-Runtime', 'string', 1]],
+    row: (obj, age) => {
+      const status = (obj.status ?? {}) as { conditions?: Array<{ type: string; status: string }>; addresses?: Array<{ type: string; address: string }>; nodeInfo?: Record<string, string> };
+      const ready = status.conditions?.find((c) => c.type === 'Ready');
+      const roles = Object.keys(obj.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice('node-role.kubernetes.io/'.length)).sort();
+      const address = (type: string) => status.addresses?.find((a) => a.type === type)?.address ?? '<none>';
+      const info = status.nodeInfo ?? {};
+      return [obj.metadata.name, ready?.status === 'True' ? 'Ready' : ready ? 'NotReady' : 'Unknown', roles.join(',') || '<none>', age(obj.metadata.creationTimestamp), info.kubeletVersion ?? '', address('InternalIP'), address('ExternalIP'), info.osImage ?? '<unknown>', info.kernelVersion ?? '<unknown>', info.containerRuntimeVersion ?? '<unknown>'];
+    },
+  },
+  ResourceQuota: {
+    // printResourceQuota: `resource: used/hard` for each hard resource, limits.* in the LIMIT column.
+    columns: [['Name', 'string', 0], ['Age', 'string', 0], ['Request', 'string', 0], ['Limit', 'string', 0]],
+    row: (obj, age) => {
+      const status = (obj.status ?? {}) as { hard?: Record<string, string>; used?: Record<string, string> };
+      const hard = status.hard ?? {};
+      const request: string[] = [];
+      const limit: string[] = [];
+      for (const resource of Object.keys(hard).sort()) {
+        (resource.startsWith('limits.') ? limit : request).push(`${resource}: ${status.used?.[resource] ?? '0'}/${hard[resource]}`);
+      }
+      return [obj.metadata.name, age(obj.metadata.creationTimestamp), request.join(', '), limit.join(', ')];
+    },
+  },
+  LimitRange: {
+    columns: [['Name', 'string', 0], ['Created At', 'date', 0]],
+    row: (obj) => [obj.metadata.name, obj.metadata.creationTimestamp ?? ''],
+  },
   Lease: {
     columns: [['Name', 'string', 0], ['Holder', 'string', 0], ['Age', 'string', 0]],
     row: (obj, age) => [obj.metadata.name, String((obj.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? ''), age(obj.metadata.creationTimestamp)],

@@ -37,7 +37,7 @@ function problems(text: string, source = 'scenarios/x.yaml'): readonly string[] 
 test('a valid scenario gets its defaults', () => {
   const s = parseScenario(VALID, 'x.yaml');
   expect(s.user).toBe('system:serviceaccount:oom-check:oom-check');
-  expect(s.nodes).toEqual(['sim-node-1']);
+  expect(s.nodes).toEqual([{ name: 'sim-node-1', allocatable: { memory: '8Gi', cpu: '4', pods: 110 }, labels: {} }]);
   expect(s.workloads[0]?.containers[0]?.http).toMatchObject({ listenAfterSeconds: 0, healthPath: '/healthz', imageInfoPath: '/debug/image-info' });
 });
 
@@ -56,6 +56,15 @@ test.each<[string, string, string]>([
   ['a malformed image-info digest', VALID.replace('http: { health: ok }', 'http: { imageInfo: { layers: [{ digest: "md5:x", size: 1 }], go: { version: go1.21.5, cgo_enabled: true }, binary: { size: 1, symtab_ratio: 0.3 } } }'), 'workloads[0].containers[0].http.imageInfo'],
   ['replicas on a DaemonSet', VALID.replace('kind: Deployment', 'kind: DaemonSet\n    replicas: 2'), 'workloads[0].replicas: a DaemonSet has no replicas'],
   ['YAML syntax', 'namespaces: [', 'scenarios/x.yaml:1:'],
+  ['a quota in an undeclared namespace', `${VALID}quotas: [{ namespace: cart, name: q, hard: { limits.memory: 1Gi } }]`, 'quotas[0].namespace: "cart" is not declared under namespaces'],
+  ['a quota that caps nothing', `${VALID}quotas: [{ namespace: shop, name: q, hard: {} }]`, 'quotas[0].hard: must cap at least one resource'],
+  ['a limit range with a bad quantity', `${VALID}limitRanges: [{ namespace: shop, name: l, limits: [{ type: Container, max: { memory: lots } }] }]`, 'limitRanges[0].limits[0].max.memory: "lots" is not a Kubernetes quantity'],
+  ['defaults on a Pod limit', `${VALID}limitRanges: [{ namespace: shop, name: l, limits: [{ type: Pod, default: { memory: 1Gi } }] }]`, "limitRanges[0].limits[0].default: may not be specified when `type` is 'Pod'"],
+  ['a node with a bad allocatable', VALID.replace('namespaces:', 'nodes: [{ name: n1, allocatable: { memory: 8GB } }]\nnamespaces:'), 'nodes[0]'],
+  ['a liveness probe on an init container', VALID.replace('peakMemory: 96Mi', 'peakMemory: 96Mi\n        livenessFailsAfterSeconds: 5'), 'workloads[0].initContainers[0].livenessFailsAfterSeconds: an init container has no liveness probe'],
+  ['a digest that contradicts the pinned one', VALID.replace('image: m:1', `image: m@sha256:${'a'.repeat(64)}\n        digest: sha256:${'b'.repeat(64)}`), 'workloads[0].initContainers[0].digest: does not match the digest pinned in the image reference'],
+  ['an image program serving http without a port', `${VALID}images: [{ image: x:1, peakMemory: 8Mi, http: { health: ok } }]`, 'images[0].http.port: is required for an image'],
+  ['startMemory above the peak', VALID.replace('peakMemory: 96Mi', 'peakMemory: 96Mi\n        startMemory: 100Mi'), 'workloads[0].initContainers[0].startMemory: must not exceed peakMemory'],
 ])('%s', (_name, text, expected) => {
   expect(problems(text).join('\n')).toContain(expected);
 });

@@ -66,22 +66,31 @@ test.each<[string, string, string[]]>([
   expect(seen).toEqual(expected);
 });
 
-test.each<[string, string, string]>([
-  ['Burstable (32Mi request on an 8Gi node)', 'requests: { memory: 32Mi }, limits: { memory: 64Mi }', 'oom_score_adj:997'],
-  ['Guaranteed', 'requests: { memory: 64Mi, cpu: 100m }, limits: { memory: 64Mi, cpu: 100m }', 'oom_score_adj:-997'],
-])('node-problem-detector reports the OOM kill on the Node, %s', async (_name, resources, adj) => {
+/** The OOMKilling rule of node-problem-detector's config/kernel-monitor.json; NPD requires it to match to the end of the line. */
+const NPD_OOM_RULE = /Killed process \d+ (.+) total-vm:\d+kB, anon-rss:\d+kB, file-rss:\d+kB.*$/;
+
+test.each<[string, string, string, string]>([
+  ['Burstable (32Mi request on a node of 8Gi allocatable)', 'requests: { memory: 32Mi }, limits: { memory: 64Mi }', '', 'oom_score_adj:997'],
+  ['Guaranteed, with the process name the scenario gives', 'requests: { memory: 64Mi, cpu: 100m }, limits: { memory: 64Mi, cpu: 100m }', 'process: db-migrate,', 'oom_score_adj:-997'],
+])('node-problem-detector reports the OOM kill on the Node, %s', async (_name, resources, process, adj) => {
   await start(`nodeProblemDetector: true
 namespaces: [{ name: lab }]
 workloads:
   - kind: Pod
     name: p
     namespace: lab
-    initContainers: [{ name: migrate, image: m:1, peakMemory: 96Mi, ${resources} }]
+    initContainers: [{ name: migrate, image: m:1, peakMemory: 96Mi, ${process} ${resources} }]
     containers: [{ name: app, image: a:1, peakMemory: 8Mi, ${resources} }]`);
   await sim.waitFor(() => sim.listObjects<KubeEvent>('Event', 'default').some((e) => e.reason === 'OOMKilling'), 10_000, 'the OOMKilling event');
   const event = sim.listObjects<KubeEvent>('Event', 'default').find((e) => e.reason === 'OOMKilling') as KubeEvent;
-  expect(event).toMatchObject({ type: 'Warning', involvedObject: { kind: 'Node', name: 'sim-node-1' }, source: { component: 'kernel-monitor', host: 'sim-node-1' } });
-  expect(event.message).toMatch(new RegExp(`^Memory cgroup out of memory: Killed process \\d+ \\(migrate\\) total-vm:\\d+kB, anon-rss:\\d+kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:\\d+kB ${adj}$`));
+  expect(event).toMatchObject({ type: 'Warning', involvedObject: { kind: 'Node', name: 'sim-node-1', uid: 'sim-node-1' }, source: { component: 'kernel-monitor', host: 'sim-node-1' } });
+  expect(event.message).toMatch(NPD_OOM_RULE);
+  const line = /^Memory cgroup out of memory: Killed process (\d+) \(([^)]{1,15})\) total-vm:(\d+)kB, anon-rss:(\d+)kB, file-rss:(\d+)kB, shmem-rss:0kB, UID:0 pgtables:(\d+)kB (oom_score_adj:-?\d+)$/.exec(event.message);
+  expect(line?.[2]).toBe(process ? 'db-migrate' : 'migrate');
+  expect(line?.[7]).toBe(adj);
+  // What the cgroup held at the kill: anon + file = the 64Mi limit, in kB.
+  expect(Number(line?.[4]) + Number(line?.[5])).toBe(64 * 1024);
+  expect(Number(line?.[3])).toBeGreaterThan(Number(line?.[4]));
 });
 
 test('kubectl get events prints the Scheduled event from its eventTime, count 1, source from its reporter', async () => {
