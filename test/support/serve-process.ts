@@ -20,7 +20,8 @@ export interface ServeProcess {
   msToHealthz: number;
   /** Resident set size now (VmRSS), and its peak so far (VmHWM), in bytes. */
   memory(): { rss: number; peak: number };
-  /** Everything the process wrote to stderr so far (its JSON log). */
+  /** Everything the process wrote to stdout and stderr (its JSON log) so far. */
+  stdout(): string;
   stderr(): string;
   /**
    * Resolves once serve printed "oom-check serving on": start-up is over (Slack connected, open
@@ -73,6 +74,7 @@ export async function startServeProcess(options: { entry: string; cwd: string; e
     url,
     msToHealthz,
     memory: () => ({ rss: statusBytes(child.pid!, 'VmRSS'), peak: statusBytes(child.pid!, 'VmHWM') }),
+    stdout: () => out,
     stderr: () => err,
     serving: async (timeoutMs = 10_000) => {
       const until = performance.now() + timeoutMs;
