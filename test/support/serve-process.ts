@@ -18,6 +18,8 @@ export interface ServeProcess {
   url: string;
   /** From spawn() to the first 200 from /healthz. */
   msToHealthz: number;
+  /** CPU time (user + system) the process had used by then: less sensitive than wall time to a busy machine. */
+  cpuMsToHealthz: number;
   /** Resident set size now (VmRSS), and its peak so far (VmHWM), in bytes. */
   memory(): { rss: number; peak: number };
   /** Everything the process wrote to stdout and stderr (its JSON log) so far. */
@@ -36,6 +38,12 @@ function statusBytes(pid: number, field: string): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(match[1]) * 1024;
+}
+
+/** utime + stime of a process, in ms (fields 14 and 15 of /proc/PID/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**
@@ -69,10 +77,12 @@ export async function startServeProcess(options: { entry: string; cwd: string; e
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const msToHealthz = performance.now() - started;
+  const cpuMsToHealthz = cpuMs(child.pid!);
   return {
     child,
     url,
     msToHealthz,
+    cpuMsToHealthz,
     memory: () => ({ rss: statusBytes(child.pid!, 'VmRSS'), peak: statusBytes(child.pid!, 'VmHWM') }),
     stdout: () => out,
     stderr: () => err,
