@@ -1,37 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARTIFACT_ENTRIES, DATA_FOLDERS, ENTRY } from '../scripts/bundle.js';
 import { packageRoot } from '../src/paths.js';
-
-interface Instruction {
-  keyword: string;
-  args: string;
-}
-
-/** Dockerfile instructions, with continuation lines joined and comments dropped. */
-function parseDockerfile(text: string): Instruction[] {
-  return text
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const [keyword = '', ...rest] = line.split(/\s+/);
-      return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
-    });
-}
-
-function stages(instructions: Instruction[]): Instruction[][] {
-  return instructions.reduce<Instruction[][]>((all, instruction) => {
-    if (instruction.keyword === 'FROM') all.push([]);
-    all.at(-1)?.push(instruction);
-    return all;
-  }, []);
-}
+import { entrypoint, parseDockerfile, stageEnv, stages, type Instruction } from './support/parse-dockerfile.js';
 
 describe('Dockerfile', () => {
   const instructions = parseDockerfile(readFileSync(join(packageRoot, 'Dockerfile'), 'utf8'));
   const [build = [], runtime = []] = stages(instructions);
   const args = (stage: Instruction[], keyword: string) => stage.filter((i) => i.keyword === keyword).map((i) => i.args);
+  const bundleRun = args(build, 'RUN').find((run) => /npm run bundle/.test(run)) ?? '';
+  const artifactDir = /--out\s+(\S+)/.exec(bundleRun)?.[1];
 
   test('has a named build stage and a runtime stage on Node 20', () => {
     expect(stages(instructions)).toHaveLength(2);
@@ -39,29 +17,39 @@ describe('Dockerfile', () => {
     expect(runtime[0]?.args).toMatch(/^node:20[-\w.]* AS runtime$/i);
   });
 
-  test('the build stage compiles TypeScript and the native addon, then prunes dev dependencies', () => {
-    const runs = args(build, 'RUN').join('\n');
-    expect(runs).toMatch(/python3 make g\+\+/);
-    expect(runs).toMatch(/npm ci/);
-    expect(runs).toMatch(/npm run build/);
-    expect(runs).toMatch(/npm prune --omit=dev/);
+  test('the build stage compiles the native addon, then bundles the bot with what the bundle reads', () => {
+    const runs = args(build, 'RUN');
+    expect(runs.join('\n')).toMatch(/python3 make g\+\+/);
+    const ci = runs.findIndex((run) => /npm ci/.test(run));
+    const bundle = runs.indexOf(bundleRun);
+    expect(ci).toBeGreaterThanOrEqual(0);
+    expect(bundle).toBeGreaterThan(ci);
+    expect(artifactDir).toMatch(/^\//);
+    // scripts/bundle.ts reads these from the checkout: each is copied in before the bundle runs.
+    const copiedBefore = build.slice(0, build.findIndex((i) => i.args === bundleRun)).filter((i) => i.keyword === 'COPY').flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts', 'src', ...DATA_FOLDERS]) expect([needed, copiedBefore.includes(needed)]).toEqual([needed, true]);
   });
 
-  test('the runtime stage takes compiled code and production node_modules from the build stage', () => {
+  test('the runtime stage takes only the artifact from the build stage, as /app', () => {
+    expect(args(runtime, 'WORKDIR').at(-1)).toBe('/app');
     const copies = args(runtime, 'COPY');
-    expect(copies).toContain('--from=build /app/node_modules ./node_modules');
-    expect(copies).toContain('--from=build /app/dist ./dist');
-    expect(args(runtime, 'RUN').join('\n')).not.toMatch(/npm (ci|install)|tsc/);
-    expect(copies.some((copy) => / \.\s*$|src/.test(copy) && !copy.startsWith('--from'))).toBe(false);
+    expect(copies).toEqual([`--from=build ${artifactDir} ./`]);
+    expect(args(runtime, 'RUN').join('\n')).not.toMatch(/npm|tsc|tsx|esbuild/);
+    // What the artifact holds is checked by test/bundle-artifact.test.ts; nothing else goes in.
+    expect(ARTIFACT_ENTRIES).toEqual(expect.arrayContaining(['bundle', 'node_modules', 'package.json', ...DATA_FOLDERS]));
   });
 
-  test('runs as a non-root user with /data as a volume for the database', () => {
+  test('runs the bundle with node as a non-root user, with /data as a volume for the database', () => {
     const user = args(runtime, 'USER').at(-1);
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
     expect(args(runtime, 'VOLUME').join(' ')).toContain('/data');
-    expect(args(runtime, 'ENV').join(' ')).toContain('OOM_CHECK_DB_PATH=/data/oom-check.db');
-    expect(args(runtime, 'ENTRYPOINT')[0]).toBe('["node", "dist/src/cli/main.js"]');
+    expect(stageEnv(runtime)).toMatchObject({ OOM_CHECK_DB_PATH: '/data/oom-check.db', NODE_ENV: 'production' });
+    const argv = entrypoint(runtime);
+    expect(argv[0]).toBe('node');
+    expect(argv.at(-1)).toBe(ENTRY);
+    expect(argv.slice(1, -1).every((flag) => flag.startsWith('--'))).toBe(true);
+    expect(args(runtime, 'CMD')).toEqual(['["serve"]']);
   });
 
   test('every file it copies from the context exists and is not excluded by .dockerignore', () => {

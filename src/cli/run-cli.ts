@@ -3,26 +3,28 @@ import { join } from 'node:path';
 import { ErrorCode, isOomCheckError } from '../core/errors.js';
 import { packageRoot } from '../paths.js';
 import { writeLine, type CliIo } from './cli-io.js';
-import { exportCommand } from './commands/export-command.js';
-import { demoCommand } from './commands/demo-command.js';
-import { migrateCommand } from './commands/migrate-command.js';
-import { rollbackCommand } from './commands/rollback-command.js';
-import { runCommand } from './commands/run-command.js';
-import { serveCommand } from './commands/serve-command.js';
-import { runSimCommand } from '../sim/sim-command.js';
 import { ExitCode } from './exit-codes.js';
 import { COMMAND_HELP, OVERVIEW } from './usage.js';
 
 type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
 
-const COMMANDS: Record<string, Command> = {
-  demo: demoCommand,
-  export: exportCommand,
-  migrate: migrateCommand,
-  rollback: rollbackCommand,
-  run: runCommand,
-  serve: serveCommand,
-  sim: async (args, io) => (await runSimCommand(args, io.stdout, { err: io.stderr })) as ExitCode,
+/**
+ * Each command's module is imported only when that command runs: `--version`, `migrate` and
+ * `export` never load Bolt, client-node or the simulator, and `serve` never loads the simulator.
+ * In the bundle (scripts/bundle.ts) each of these imports becomes its own chunk, so what a
+ * command does not use is neither parsed nor held in memory.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./commands/demo-command.js')).demoCommand,
+  export: async () => (await import('./commands/export-command.js')).exportCommand,
+  migrate: async () => (await import('./commands/migrate-command.js')).migrateCommand,
+  rollback: async () => (await import('./commands/rollback-command.js')).rollbackCommand,
+  run: async () => (await import('./commands/run-command.js')).runCommand,
+  serve: async () => (await import('./commands/serve-command.js')).serveCommand,
+  sim: async () => {
+    const { runSimCommand } = await import('../sim/sim-command.js');
+    return async (args, io) => (await runSimCommand(args, io.stdout, { err: io.stderr })) as ExitCode;
+  },
 };
 
 /** Errors that are the user's input to fix: exit code 2. */
@@ -40,7 +42,7 @@ function help(topic: string | undefined, io: CliIo): ExitCode {
     writeLine(io.stdout, OVERVIEW);
     return ExitCode.Ok;
   }
-  const text = COMMAND_HELP[topic];
+  const text = Object.hasOwn(COMMAND_HELP, topic) ? COMMAND_HELP[topic] : undefined;
   if (!text) {
     writeLine(io.stderr, `oom-check: no command "${topic}"; run "oom-check --help" for the list`);
     return ExitCode.Usage;
@@ -61,11 +63,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     writeLine(io.stdout, version());
     return ExitCode.Ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  // Own keys only: "constructor" or "__proto__" are not commands.
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     writeLine(io.stderr, `oom-check: unknown command "${name}"; run "oom-check --help" for the list`);
     return ExitCode.Usage;
   }
+  const command = await load();
   try {
     return await command(args, io);
   } catch (error) {

@@ -46,6 +46,9 @@ describe('oom-check command line', () => {
   test('an unknown command is a usage error', async () => {
     expect(await run('deploy')).toMatchObject({ code: ExitCode.Usage, err: expect.stringContaining('unknown command "deploy"') });
     expect(await run('help', 'deploy')).toMatchObject({ code: ExitCode.Usage });
+    // Names of Object.prototype are not commands either.
+    expect(await run('constructor')).toMatchObject({ code: ExitCode.Usage, err: expect.stringContaining('unknown command "constructor"') });
+    expect(await run('help', 'toString')).toMatchObject({ code: ExitCode.Usage, out: '' });
   });
 
   test('migrate creates the database, then says it is up to date', async () => {

@@ -11,6 +11,17 @@ import { requestOptions } from './request-options.js';
 import { toClusterError, type Operation } from './to-cluster-error.js';
 import { watchPodSet } from './watch-pod-set.js';
 
+/**
+ * Exec's WebSocket upgrade refused by the API server reaches us as ws's "Unexpected server response:
+ * 403": given the status as `code`, it becomes the same ClusterError (Forbidden names the verb to
+ * grant) as a refused API call.
+ */
+function upgradeRefusal(error: unknown): unknown {
+  const message = String((error as { message?: unknown } | null)?.message ?? '');
+  const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
+  return status ? Object.assign(new Error(`exec refused with HTTP ${status}`), { code: Number(status) }) : error;
+}
+
 /** client-node models carry Date objects; the core reads plain JSON with ISO strings. */
 function plain<T>(model: unknown): T {
   return JSON.parse(JSON.stringify(model)) as T;
@@ -164,6 +175,7 @@ export class KubeCluster implements Cluster {
       stderr.on('data', (chunk: Buffer) => err.push(chunk));
       let exitCode: number | null = null;
       let timedOut = false;
+      let notOpened: unknown;
       let open: { terminate(): void } | undefined;
       const finished = new Promise<void>((resolve) => {
         const onStatus = (status: V1Status) => {
@@ -177,7 +189,8 @@ export class KubeCluster implements Cluster {
           open = socket;
           socket.on('close', () => resolve());
         }, (error: unknown) => {
-          stdout.destroy(error as Error);
+          // Kept, not emitted on stdout: a stream 'error' nobody listens to would crash the process.
+          notOpened = error;
           resolve();
         });
       });
@@ -187,7 +200,7 @@ export class KubeCluster implements Cluster {
         open?.terminate();
         throw new ClusterError('Timeout', `exec in ${namespace}/${pod} did not finish within ${timeoutMs} ms`);
       }
-      if (stdout.errored) throw stdout.errored;
+      if (notOpened !== undefined) throw upgradeRefusal(notOpened);
       return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode: exitCode ?? 1 };
     });
   }

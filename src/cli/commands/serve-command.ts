@@ -12,12 +12,24 @@ export async function serveCommand(args: string[], io: CliIo): Promise<ExitCode>
     return ExitCode.Ok;
   }
   if (positionals.length > 0) throw usageError('serve', `unexpected argument "${positionals[0]}"`);
-  const bot = await startBot({ env: io.env });
+  // Listening before start-up: a signal that arrives while the bot starts (or right after it says
+  // so, before the next line of JavaScript runs) must not kill it with Node's default action.
+  let requestStop: (signal: NodeJS.Signals) => void = () => {};
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => (requestStop = resolve));
+  const onTerm = () => requestStop('SIGTERM');
+  const onInt = () => requestStop('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot({ env: io.env });
+  } catch (error) {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    throw error;
+  }
   writeLine(io.stdout, `oom-check serving on ${bot.url}`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stopRequested;
   writeLine(io.stdout, `${signal}: finishing running steps, then stopping`);
   await bot.stop();
   return ExitCode.Ok;
