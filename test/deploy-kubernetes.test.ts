@@ -87,7 +87,7 @@ function adapterCalls(): Array<{ verb: string; group: string; resource: string }
 
 const calls = adapterCalls();
 /** Detection reads pods and events: cluster-wide. GET /version (ping) is a non-resource URL any authenticated user may read. */
-const isDetect = (call: { verb: string; resource: string }) => ['pods', 'events'].includes(call.resource) && ['get', 'list', 'watch'].includes(call.verb);
+const isDetect = (call: { verb: string; resource: string }) => ['pods', 'events', 'nodes'].includes(call.resource) && ['get', 'list', 'watch'].includes(call.verb);
 const detect = calls.filter(isDetect);
 const act = calls.filter((call) => !isDetect(call) && call.resource !== 'version' && call.resource !== 'pods/exec');
 const exec = calls.filter((call) => call.resource === 'pods/exec');
@@ -105,9 +105,9 @@ test('every overlay is checked here', () => {
 });
 
 test('the adapter calls the test knows about are all there', () => {
-  expect(detect.map((c) => `${c.verb} ${c.resource}`).sort()).toEqual(['get pods', 'list events', 'list pods', 'list pods', 'list pods', 'list pods', 'watch pods']);
+  expect(detect.map((c) => `${c.verb} ${c.resource}`).sort()).toEqual(['get pods', 'list events', 'list nodes', 'list pods', 'list pods', 'list pods', 'list pods', 'list pods', 'watch pods']);
   expect(new Set(act.map((c) => `${c.verb} ${c.group}/${c.resource}`))).toEqual(
-    new Set(['get apps/deployments', 'get apps/statefulsets', 'get apps/daemonsets', 'get apps/replicasets', 'patch apps/deployments', 'patch apps/statefulsets', 'patch apps/daemonsets', 'delete /pods', 'get /pods/proxy']),
+    new Set(['get apps/deployments', 'get apps/statefulsets', 'get apps/daemonsets', 'get apps/replicasets', 'patch apps/deployments', 'patch apps/statefulsets', 'patch apps/daemonsets', 'delete /pods', 'get /pods/proxy', 'list /resourcequotas', 'list /limitranges']),
   );
   expect(exec.map((c) => c.verb)).toEqual(['create']);
 });
