@@ -42,10 +42,9 @@ describe('oom-check run / demo', () => {
     await startSim('seed-oom');
     const pod = await oomKilledPod(sim, 'shop', 'checkout-');
     const result = await run(['run', `shop/${pod}`, '--yes']);
-    if (result.code !== ExitCode.Ok) console.log(result.out, result.err);
     expect(result.code).toBe(ExitCode.Ok);
     expect(result.out).toMatch(/^incident 1 opened for Deployment shop\/checkout \(cluster oom-check-sim\)/);
-    expect(result.out).toMatch(/✓ propose +64Mi -> 128Mi/);
+    expect(result.out).toMatch(/✓ propose +64Mi -> 176Mi/);
     expect(result.out).toMatch(/■ verdict: fixed/);
     expect(result.out).toContain('incident 1: fixed. Postmortem: oom-check export 1');
     expect(sim.patchCount('Deployment', 'shop', 'checkout')).toBe(1);

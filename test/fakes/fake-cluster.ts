@@ -69,8 +69,8 @@ export class FakeCluster implements Cluster {
     return [];
   }
 
-  /** Nodes the fake reports; none unless a test adds them. */
-  readonly nodes: Node[] = [];
+  /** Nodes the fake reports: one roomy node unless a test changes them. */
+  readonly nodes: Node[] = [{ metadata: { name: 'fake-node' }, status: { allocatable: { memory: '64Gi' } } }];
 
   async listNodes(): Promise<Node[]> {
     this.touch();
@@ -114,8 +114,13 @@ export class FakeCluster implements Cluster {
       .map((p) => p.metadata.namespace ?? '');
   }
 
-  getWorkload(namespace: string, ref: WorkloadRef): Promise<Workload> {
-    return Promise.reject(new ClusterError('Unexpected', `the fake cluster does not serve workloads (${ref.kind} ${namespace}/${ref.name})`));
+  /** A Deployment made from its pods (label app=<name>): one replica per pod, the first pod's spec as template. */
+  async getWorkload(namespace: string, ref: WorkloadRef): Promise<Workload> {
+    this.touch();
+    const pods = [...this.pods.values()].filter((pod) => pod.metadata.namespace === namespace && pod.metadata.labels?.app === ref.name);
+    if (ref.kind !== 'Deployment' || pods.length === 0) throw new ClusterError('NotFound', `${ref.kind} ${namespace}/${ref.name} not found: check the name and the namespace`, 404);
+    const template = structuredClone(pods[0]!.spec);
+    return { kind: 'Deployment', metadata: { name: ref.name, namespace, labels: { app: ref.name } }, spec: { replicas: pods.length, selector: { matchLabels: { app: ref.name } }, template: { metadata: { labels: { app: ref.name } }, spec: template } } };
   }
 
   patchWorkload(): Promise<Workload> {

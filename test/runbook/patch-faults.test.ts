@@ -96,7 +96,7 @@ describe('patches when the cluster or the process fails around them', () => {
     const run = await h.runner.advance(id);
     expect(run.verdict).toBe('verification-failed');
     const failure = h.incidents.timeline(id).find((e) => e.kind === 'step.failed' && e.step === 'wait')?.data.message;
-    expect(failure).toMatch(/with limits\.memory 64Mi, not the approved 128Mi: Deployment shop\/checkout no longer has the patch \(its template says 64Mi\)/);
+    expect(failure).toMatch(/with limits\.memory 64Mi, not the approved 176Mi: Deployment shop\/checkout no longer has the patch \(its template says 64Mi\)/);
     expect(failure).not.toMatch(/still too low/);
   });
 });

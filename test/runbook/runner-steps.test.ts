@@ -52,7 +52,7 @@ describe('the runner and single steps', () => {
     cluster.exec = async (): Promise<ExecResult> => ({ stdout: `Rss:              ${kib[sample++ % kib.length]} kB\nPss:  1 kB\n`, stderr: '', exitCode: 0 });
     const run = await runner.advance(id);
     expect(run.steps.find((s) => s.step === 'evidence')).toMatchObject({ status: 'succeeded', result: { evidence: expect.arrayContaining([expect.objectContaining({ source: 'rss-sample', kind: 'measured-peak', bytes: 98_304 * 1024 })]) } });
-    expect(run.steps.find((s) => s.step === 'propose')?.result).toMatchObject({ limit: '128Mi', rationale: expect.stringMatching(/^peak 96Mi \/ 0\.85/) });
+    expect(run.steps.find((s) => s.step === 'propose')?.result).toMatchObject({ limit: '128Mi', rationale: 'measured peak 96Mi (RSS samples) / 0.85 = 113Mi, rounded up to 128Mi', basis: 'measured-peak' });
     expect(runs.getRun(id)?.steps.map((s) => s.step)).toEqual([...STEP_NAMES]);
   });
 

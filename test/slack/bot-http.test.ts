@@ -23,12 +23,12 @@ describe('the Slack bot over HTTP', () => {
     const card = await h.card();
     expect(card.args.channel).toBe(CHANNEL);
     expect(h.bot.checklist.incidents.getIncident(id)?.chat).toEqual({ channel: CHANNEL, ts: card.response.ts });
-    expect(JSON.stringify((await h.cardShows('Proposed patch')).args.blocks)).toContain('64Mi → *128Mi*');
+    expect(JSON.stringify((await h.cardShows('Proposed patch')).args.blocks)).toContain('64Mi → *176Mi*');
 
     expect(await h.click(ACTIONS.approve, id)).toMatchObject({ status: 200 });
     const fixed = await h.cardShows('Fixed: Deployment shop/checkout');
     expect(fixed.args.ts).toBe(card.response.ts);
-    expect(initLimit(h)).toBe('128Mi');
+    expect(initLimit(h)).toBe('176Mi');
     expect(h.sim.patchCount('Deployment', 'shop', 'checkout')).toBe(1);
     await h.replica.waitForCall('chat.postMessage', (call) => call.args.thread_ts === card.response.ts && String(call.args.text).startsWith('verdict'));
     const thread = h.replica.calls('chat.postMessage').filter((call) => call.args.thread_ts === card.response.ts);
@@ -84,7 +84,7 @@ describe('the Slack bot over HTTP', () => {
     const id = await openIncident();
     await h.click(ACTIONS.editLimit, id);
     const opened = await h.replica.waitForCall('views.open');
-    expect(JSON.stringify(opened.args.view)).toContain('current `limits.memory` *64Mi*, proposed *128Mi*');
+    expect(JSON.stringify(opened.args.view)).toContain('current `limits.memory` *64Mi*, proposed *176Mi*');
     const over = await h.submitLimit(id, '64Gi');
     expect(JSON.parse(over.body)).toEqual({ response_action: 'errors', errors: { limit: '64Gi is above the maximum 4Gi (OOM_CHECK_MAX_MEMORY_LIMIT)' } });
     const junk = await h.submitLimit(id, 'abc');

@@ -38,6 +38,8 @@ export async function followPods(options: FollowPodsOptions): Promise<void> {
         continue;
       }
     }
+    // A stop that came while the list was in flight: no watch to start, and none to wait for.
+    if (signal.aborted) break;
     const started = Date.now();
     const ended = await watchOnce(options, resourceVersion, (version) => (resourceVersion = version));
     if (ended.relist) {

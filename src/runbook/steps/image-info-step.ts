@@ -56,7 +56,7 @@ export function imageInfoStep(imageFacts: ImageFacts | null): Step<'image-info'>
     findings.push({
       title: 'image-info unreachable',
       severity: 'warning',
-      detail: `${where}: ${problem}. ${known ? `Known from elsewhere: ${known}; cgo and the symbol table stay unknown.` : 'Nothing else is known about the image.'}`,
+      detail: `${problem.includes(where) ? problem : `${where}: ${problem}`}. ${known ? `Known from elsewhere: ${known}; cgo and the symbol table stay unknown.` : 'Nothing else is known about the image.'}`,
       ...(partial.length > 0 ? { advice: partial.map((item) => `${item.title}: \`${item.command}\` (${item.detail})`) } : {}),
     });
     return {
