@@ -6,6 +6,7 @@ import { writeLine, type CliIo } from './cli-io.js';
 import { exportCommand } from './commands/export-command.js';
 import { demoCommand } from './commands/demo-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import { resolveCommand } from './commands/resolve-command.js';
 import { rollbackCommand } from './commands/rollback-command.js';
 import { runCommand } from './commands/run-command.js';
 import { serveCommand } from './commands/serve-command.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   export: exportCommand,
   migrate: migrateCommand,
+  resolve: resolveCommand,
   rollback: rollbackCommand,
   run: runCommand,
   serve: serveCommand,
