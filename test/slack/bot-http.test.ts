@@ -109,7 +109,7 @@ describe('the Slack bot over HTTP', () => {
     expect(complete.args).toMatchObject({ channel_id: CHANNEL, thread_ts: ts });
     const [upload] = [...h.replica.uploads().values()];
     expect(upload?.content).toMatch(/^# Postmortem: incident 1 — Deployment shop\/checkout/);
-    expect(upload?.content).toContain('Note: looks like the &lt;b&gt;cgo&lt;/b&gt; build \\| again');
+    expect(upload?.content).toContain('Note: looks like the \\<b>cgo\\</b> build \\| again');
     expect(h.bot.checklist.incidents.timeline(id).filter((e) => e.kind === 'note').map((e) => e.actor)).toContain(`slack:${APPROVER.id}`);
   });
 
