@@ -103,7 +103,7 @@ export class Lifecycle {
     if (!applied) return this.decide(incidentId, request);
     const incident = this.incident(incidentId);
     if (!approve) {
-      const message = `the patch was rejected${request.reason ? ` (${request.reason})` : ''}: nothing was changed, and the workload still fails`;
+      const message = `the patch was rejected${request.reason ? `: ${request.reason}` : ''}; nothing was changed`;
       this.finish(incident, applied, { verdict: 'rejected', message, actor: request.actor });
     } else {
       const message = edited ? `approved ${limit} (edited from the proposed ${proposed.limit ?? 'limit'})` : `approved ${limit}`;
@@ -130,7 +130,7 @@ export class Lifecycle {
       const due = run.status === 'waiting-approval' ? this.expiresAt(run) : null;
       if (due === null || due > now) continue;
       const seconds = run.spec.runbook.steps.approve.timeoutSeconds;
-      const message = `nobody approved within ${seconds} s: nothing was patched, and the workload still fails`;
+      const message = `nobody approved within ${seconds} s; nothing was patched`;
       const at = new Date(now).toISOString();
       const incident = this.incident(run.incidentId);
       const ended = this.deps.runs.transition(run.incidentId, {
@@ -239,7 +239,7 @@ export class Lifecycle {
     return this.deps.claims.hold(incidentId, async (run) => {
       const answer = await rollBackPatch({ ...this.deps, owner: this.deps.claims.owner }, incident, run, actor);
       if (answer.outcome === 'rolled-back') {
-        const message = `limits.memory restored to ${answer.limit ?? '(none)'} on ${answer.workload}: the OOM kill will return`;
+        const message = `limits.memory restored to ${answer.limit ?? '(none)'} on ${answer.workload}`;
         this.closeIfDone(incidentId, { actor, summary: message });
         this.deps.reporter.notify(incident, this.deps.runs.getRun(incidentId) ?? run, { step: null, status: 'finished', message, verdict: 'rolled-back', actor });
       }

@@ -68,7 +68,7 @@ describe('oom-check run / demo', () => {
     stdin.write('n\n');
     const rejected = await run(['run', `shop/${pod}`], stdin);
     expect(rejected.code).toBe(ExitCode.NotApproved);
-    expect(rejected.out).toMatch(/■ verdict: rejected \(mitigation declined: nothing was changed and the workload still fails\) the patch was rejected: nothing was changed, and the workload still fails \(by cli:/);
+    expect(rejected.out).toMatch(/■ verdict: rejected \(mitigation declined: nothing was changed and the workload still fails\) the patch was rejected; nothing was changed \(by cli:/);
     expect(await run(['resolve', '1', 'extra'])).toMatchObject({ code: ExitCode.Usage, err: expect.stringContaining('a note goes after --note') });
 
     const again = await run(['run', `shop/${pod}`]);
