@@ -157,7 +157,7 @@ describe('the incident card over HTTP, state by state', () => {
     await h.click(ACTIONS.reject, id);
     const declined = await cardWith('⚪ Mitigation declined, still failing: Deployment shop/checkout');
     expect(actionIds(declined)).toEqual([ACTIONS.resolve, ACTIONS.export]);
-    expect(cardText(declined)).toMatch(new RegExp(`Nothing was changed:\\* <@${APPROVER.id}> at \\d\\d:\\d\\d:\\d\\d UTC declined raising init container \`migrate\` to 128Mi`));
+    expect(cardText(declined)).toMatch(new RegExp(`Nothing was changed:\\* <@${APPROVER.id}> declined raising init container \`migrate\` to 128Mi at \\d\\d:\\d\\d:\\d\\d UTC`));
     expect(cardText(declined)).toContain('pick the limit with *Edit limit*');
     expect(updatesAfter(decidedAt).filter((call) => STALE.test(cardText(call)))).toEqual([]);
     const line = await h.replica.waitForCall('chat.postMessage', (call) => call.args.thread_ts === card.response.ts && String(call.args.text).includes('Mitigation declined'));

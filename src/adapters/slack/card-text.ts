@@ -87,7 +87,10 @@ export function bodyWords(view: CardView): Mrkdwn {
       );
       break;
     case 'declined':
-      lines.push(md`*Nothing was changed:* ${view.rejection ? by(view.rejection) : md`someone`} declined raising ${target} to ${p?.after ?? 'a higher limit'}. ${view.subject} still fails.`, nextAfterDecline(view));
+      lines.push(
+        md`*Nothing was changed:* ${view.rejection ? who(view.rejection.actor) : md`someone`} declined raising ${target} to ${p?.after ?? 'a higher limit'}${view.rejection ? md` at ${utcTime(view.rejection.at)}` : md``}. ${view.subject} still fails.`,
+        nextAfterDecline(view),
+      );
       break;
     case 'not-approved':
       lines.push(md`*Nothing was changed:* nobody approved raising ${target} to ${p?.after ?? 'a higher limit'} in time. ${view.subject} still fails.`, nextAfterDecline(view));

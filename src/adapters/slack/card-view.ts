@@ -5,7 +5,7 @@ import { currentStep, stepOf, type RunRecord, type StepName, type StepStatus, ty
 import type { ProposeResult } from '../../core/step-results.js';
 import type { TimelineEvent } from '../../core/timeline.js';
 import { cardState, type CardState } from './card-state.js';
-import { stepShortfall } from './step-words.js';
+import { oneLine, stepShortfall } from './step-words.js';
 
 /** Something a person did on the incident, and when. */
 export interface Act {
@@ -151,7 +151,7 @@ export function buildCardView(incident: Incident, run: RunRecord | undefined, ev
     kill: detect.container ? { limit: detect.limit ?? null, restarts: detect.restartCount ?? null } : null,
     steps: (run?.steps ?? []).map((step) => ({ name: step.step, status: step.status, shortfall: stepShortfall(step) })),
     running: run && !finished ? (currentStep(run)?.step ?? null) : null,
-    message: latest ? textField(latest.data, 'message') : null,
+    message: latest ? oneLine(textField(latest.data, 'message') ?? '') || null : null,
     clock: {
       from: killedAt ? 'kill' : 'detection',
       startAt,

@@ -17,7 +17,7 @@ function factorWords(factor: number): string {
 /** What approving does to the workload, in one sentence. */
 export function approvingDoes(proposal: ProposalView): Mrkdwn {
   const workload = proposal.workload;
-  if (proposal.rolls === null) return md`Approving patches ${workload}; Kubernetes then replaces its pods, one rollout.`;
+  if (proposal.rolls === null) return md`Approving patches ${workload}; Kubernetes then rolls its pods onto the new limit.`;
   if (proposal.rolls === 0) return md`Approving patches ${workload}; it runs no pods now, so nothing rolls until it scales up.`;
   return md`Approving patches ${workload} and rolls its ${proposal.rolls} pod${proposal.rolls === 1 ? '' : 's'}.`;
 }

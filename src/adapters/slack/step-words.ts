@@ -36,3 +36,8 @@ export function stepShortfall(record: StepRecord): string | null {
   if (record.step === 'evidence' && record.result.evidence?.length === 0) return 'no source measured the memory';
   return null;
 }
+
+/** A message on one line: an HTTP body's trailing newline must not leave a ")" on a line of its own. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}

@@ -4,7 +4,7 @@ import { stepOf, type RunRecord, type RunUpdate, type Verdict } from '../../core
 import { CARD_STATES, type CardState } from './card-state.js';
 import { fitText, joinMd, MAX_BLOCKS, md, mrkdwnObject, who, type Mrkdwn } from './mrkdwn.js';
 import type { OutboundMessage } from './slack-outbound.js';
-import { STEP_LABELS, stepShortfall } from './step-words.js';
+import { oneLine, STEP_LABELS, stepShortfall } from './step-words.js';
 
 const SEVERITY: Record<Finding['severity'], string> = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' };
 const MARKS = { succeeded: ':white_check_mark:', failed: ':x:', skipped: '➖' } as const;
@@ -25,15 +25,16 @@ function shortAdvice(advice: string): Mrkdwn {
   return parts ? md`• ${parts[1]!}: \`${parts[2]!.replace(/`/g, "'")}\`` : md`• ${advice}`;
 }
 
-/** A finding's lines, leaving out what the message above it already says. */
-function findingLines(finding: Finding, said: string): Mrkdwn[] {
+/** A finding's lines, leaving out what the message above it already says; build advice (image-info's) as a short list. */
+function findingLines(finding: Finding, said: string, buildAdvice: boolean): Mrkdwn[] {
   const lines: Mrkdwn[] = [];
   const advice = finding.advice ?? [];
   const detail = finding.detail && !said.includes(finding.detail) ? finding.detail : null;
   // A finding whose detail the headline already says adds nothing, unless it heads a list of advice.
-  const repeats = said.includes(finding.title) || (finding.detail !== undefined && detail === null && advice.length === 0);
-  if (!repeats || detail) lines.push(detail ? md`${SEVERITY[finding.severity]} *${finding.title}*: ${detail}` : md`${SEVERITY[finding.severity]} ${finding.title}`);
-  lines.push(...advice.slice(0, 5).map(shortAdvice));
+  // A proposal's finding restates its step's message: the diff is what it adds.
+  const repeats = said.includes(finding.title) || finding.diff !== undefined || (finding.detail !== undefined && detail === null && advice.length === 0);
+  if (finding.diff === undefined && (!repeats || detail)) lines.push(detail ? md`${SEVERITY[finding.severity]} *${finding.title}*: ${detail}` : md`${SEVERITY[finding.severity]} ${finding.title}`);
+  lines.push(...advice.slice(0, 5).map((item) => (buildAdvice ? shortAdvice(item) : md`• ${item}`)));
   if (advice.length > 5) lines.push(md`• …and ${advice.length - 5} more in the postmortem`);
   if (finding.diff) {
     const keys = Object.keys({ ...finding.diff.before, ...finding.diff.after });
@@ -53,7 +54,7 @@ function stepMessage(update: RunUpdate, context: ThreadContext): Mrkdwn | null {
   if (update.status === 'finished') {
     const state = update.verdict ? VERDICT_STATES[update.verdict] : 'failed';
     const next = state === 'declined' || state === 'not-approved' || state === 'rolled-back' ? md` ${NEXT_AFTER_DECLINE}` : md``;
-    return md`${CARD_STATES[state].emoji} *${CARD_STATES[state].words}*${by}: ${update.message}.${next}`;
+    return md`${CARD_STATES[state].emoji} *${CARD_STATES[state].words}*${by}: ${oneLine(update.message)}.${next}`;
   }
   if (update.status === 'succeeded' && update.step === 'approve' && update.actor) return md`:+1: *Approved*${by}: ${update.message}.`;
   if (update.status !== 'succeeded' && update.status !== 'failed' && update.status !== 'skipped') return null;
@@ -61,8 +62,10 @@ function stepMessage(update: RunUpdate, context: ThreadContext): Mrkdwn | null {
   if (update.status === 'skipped' && update.findings.length === 0) return null;
   const record = context.run?.steps.find((step) => step.step === update.step);
   const shortfall = record ? stepShortfall(record) : null;
-  if (shortfall) return md`:warning: *${STEP_LABELS[update.step]}* could not do its work (${shortfall}); the checklist goes on without it.`;
-  return md`${MARKS[update.status]} *${STEP_LABELS[update.step]}:* ${update.message}`;
+  if (shortfall) return md`:warning: *${STEP_LABELS[update.step]}* could not do its work (${oneLine(shortfall)}); the checklist goes on without it.`;
+  // A step that failed while the run goes on (the cluster did not answer; a kill that escalates) is a warning, not the end.
+  const mark = update.status === 'failed' && context.run?.status !== 'finished' ? ':warning:' : MARKS[update.status];
+  return md`${mark} *${STEP_LABELS[update.step]}:* ${oneLine(update.message)}`;
 }
 
 const VERDICT_STATES: Record<Verdict, CardState> = {
@@ -102,7 +105,7 @@ export function renderThreadMessage(update: RunUpdate, context: ThreadContext): 
   if (!head) return null;
   const record = context.run?.steps.find((step) => step.step === update.step);
   const findings = record && stepShortfall(record) ? [] : update.findings;
-  const body = joinMd([head, ...findings.flatMap((finding) => findingLines(finding, `${update.message}\n${head.text}`))], '\n');
+  const body = joinMd([head, ...findings.flatMap((finding) => findingLines(finding, `${update.message}\n${head.text}`, update.step === 'image-info'))], '\n');
   const text = fitText(body, id);
   return { text: fitText(md`${head}`, id, 300), blocks: [{ type: 'section', text: mrkdwnObject(text) }].slice(0, MAX_BLOCKS) as types.KnownBlock[], urgent: false };
 }

@@ -93,7 +93,7 @@ describe('the incident card, drawn from state', () => {
       [detected, event('decision', { decision: 'reject' }, '2026-11-27T10:00:40.000Z', 'slack:U0APPROVER', 'approve')],
       '⚪ Mitigation declined, still failing: Deployment shop/checkout',
       ['oom_resolve', 'oom_export'],
-      /Nothing was changed:\* <@U0APPROVER> at 10:00:40 UTC declined raising init container `migrate` to 128Mi\. Deployment shop\/checkout still fails\.\\n\*Next:\* run the checklist again \(`\/oom-check shop\/checkout-1`\)/,
+      /Nothing was changed:\* <@U0APPROVER> declined raising init container `migrate` to 128Mi at 10:00:40 UTC\. Deployment shop\/checkout still fails\.\\n\*Next:\* run the checklist again \(`\/oom-check shop\/checkout-1`\)/,
     ],
     [
       'rolled back',
