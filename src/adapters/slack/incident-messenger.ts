@@ -96,7 +96,10 @@ export class IncidentMessenger {
         const interval = Math.max(pacing.intervalMs, Math.ceil((live.length * 60_000) / pacing.maxPerMinute));
         const now = this.deps.clock.now().getTime();
         for (const run of live) {
-          if (now - (this.published.get(run.incidentId) ?? 0) >= interval) void this.refreshCard(run.incidentId, undefined, { tick: true });
+          const last = this.published.get(run.incidentId);
+          // A card this process has not sent yet (after a restart) starts its interval now: no burst of refreshes.
+          if (last === undefined) this.published.set(run.incidentId, now);
+          else if (now - last >= interval) void this.refreshCard(run.incidentId, undefined, { tick: true });
         }
       },
       nextInMs: () => 1000,
