@@ -13,7 +13,8 @@ import { IncidentMessenger } from './adapters/slack/incident-messenger.js';
 import { createSlackApp } from './adapters/slack/slack-app.js';
 import { SlackOutbound } from './adapters/slack/slack-outbound.js';
 import type { SlackContext } from './adapters/slack/slack-context.js';
-import { renderThreadMessage } from './adapters/slack/thread-message.js';
+import { slackDirectory } from './adapters/slack/slack-directory.js';
+import { slackRunObserver } from './adapters/slack/slack-run-observer.js';
 import { SqliteRequestLog } from './adapters/sqlite/sqlite-request-log.js';
 import { loadConfig } from './config.js';
 import { systemClock } from './adapters/clock/system-clock.js';
@@ -86,15 +87,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const pacer = new Pacer(config.slack.pacing.perSecond, config.slack.pacing.burst, clock);
   const outbound = new SlackOutbound(client);
   const messenger = new IncidentMessenger({ slack: outbound, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel, pacer });
-  const approvers = new Approvers(config.slack.approvers, { members: async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [] }, log);
+  const approvers = new Approvers(config.slack.approvers, slackDirectory(client), log, () => clock.now().getTime());
   late.context = { ...checklist, slack: outbound, messenger, approvers, log, runbook, maxLimitBytes: config.runbook.maxMemoryLimitBytes, allowedNamespaces: config.cluster.namespaces, background };
-  observers.push({
-    onUpdate: (update) => {
-      void messenger.refreshCard(update.incidentId);
-      const thread = renderThreadMessage(update);
-      if (thread) void messenger.postInThread(update.incidentId, thread);
-    },
-  });
+  observers.push(slackRunObserver({ runs: checklist.runs, messenger, approvers }));
 
   const readiness = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
@@ -142,9 +137,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     return runs;
   });
   drainAlerts();
-  // Expiry and orphaned runs follow the store on the bot's clock; cron keeps the sweep and reminders.
+  // Expiry, orphaned runs and the cards' live clock follow the store on the bot's clock; cron keeps the sweep and reminders.
   const stopping = new AbortController();
-  const ownSchedules = [checklist.lifecycle.expirySchedule(), checklist.runner.orphanSchedule()].map((work) => onSchedule(clock, log, stopping.signal, work));
+  const ownSchedules = [checklist.lifecycle.expirySchedule(), checklist.runner.orphanSchedule(), messenger.clockSchedule()].map((work) => onSchedule(clock, log, stopping.signal, work));
   const watching = config.schedule.watch ? new OomWatch(triggered).run(stopping.signal) : Promise.resolve();
   const schedules = startSchedules(
     [

@@ -10,6 +10,7 @@ const MARKS: Record<RunUpdate['status'], string> = {
   skipped: '-',
   failed: '✗',
   finished: '■',
+  resolved: '●',
 };
 
 const SEVERITY_MARKS: Record<Finding['severity'], string> = { info: 'i', warning: '!', critical: '‼' };
@@ -30,10 +31,12 @@ function renderFinding(finding: Finding): string[] {
   return lines;
 }
 
-/** A run update as terminal lines: the budget clock, a mark, the step and what it said, then its findings. */
+/** A run update as terminal lines: the budget clock, a mark, the step and what it said (and who, for a person's act), then its findings. */
 export function renderUpdate(update: RunUpdate): string {
   const budget = `T+${clock(update.elapsedMs)}/${clock(update.budgetMs)}`;
-  const label = update.status === 'finished' ? `verdict: ${update.verdict ?? '?'} (${update.verdict ? VERDICTS[update.verdict] : ''})` : (update.step ?? '');
-  const head = `[${budget}] ${MARKS[update.status]} ${label.padEnd(11)} ${update.message}`;
+  const label =
+    update.status === 'finished' ? `verdict: ${update.verdict ?? '?'} (${update.verdict ? VERDICTS[update.verdict] : ''})` : update.status === 'resolved' ? 'resolved' : (update.step ?? '');
+  const by = update.actor ? ` (by ${update.actor})` : '';
+  const head = `[${budget}] ${MARKS[update.status]} ${label.padEnd(11)} ${update.message}${by}`;
   return [head, ...update.findings.flatMap(renderFinding)].join('\n');
 }

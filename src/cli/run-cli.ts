@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo-command.js')).demoCommand,
   export: async () => (await import('./commands/export-command.js')).exportCommand,
   migrate: async () => (await import('./commands/migrate-command.js')).migrateCommand,
+  resolve: async () => (await import('./commands/resolve-command.js')).resolveCommand,
   rollback: async () => (await import('./commands/rollback-command.js')).rollbackCommand,
   run: async () => (await import('./commands/run-command.js')).runCommand,
   serve: async () => (await import('./commands/serve-command.js')).serveCommand,

@@ -22,8 +22,15 @@ Markdown postmortem. Uses its own database in DIR; touches no real cluster.
   --time-scale X     real seconds per simulated second (default 0.02; 1 is human speed)`,
   rollback: `Usage: oom-check rollback <incident-id> [--yes] [--context C]
 
-Restores the memory limit the workload had before oom-check patched it (dry-run first) and
-closes the incident as rolled back. Offered while the incident is open.`,
+Restores the memory limit the workload had before oom-check patched it (dry-run first). The
+OOM kill comes back with the old limit, so the incident stays open ("rolled back, still
+failing") until someone resolves it or runs the checklist again.`,
+  resolve: `Usage: oom-check resolve <incident-id> [--note TEXT]
+
+Closes an incident the checklist left open (declined, not approved in time, rolled back, or a
+fix that did not verify) once the workload runs again or is handled elsewhere. The decision and
+the note are on the incident's timeline. Running the checklist again on the workload replaces
+a declined or rolled-back incident by itself.`,
   serve: `Usage: oom-check serve
 
 Runs the bot: the Slack app (HTTP mode on PORT at /slack/events, or Socket Mode when
@@ -61,6 +68,7 @@ Commands:
   serve                  run the bot: Slack, the Alertmanager webhook, the sweep, health endpoints
   run <namespace>/<pod>  run the checklist on a pod of the current kube context
   rollback <incident-id> restore the limit a patch replaced
+  resolve <incident-id>  close an incident left open once the workload runs again
   export <incident-id>   write an incident's postmortem (Markdown, JSON or HTML)
   migrate                create or upgrade the database
   sim --scenario FILE    run the Kubernetes API simulator

@@ -18,17 +18,17 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 
 export type RunStatus = 'active' | 'waiting-approval' | 'finished';
 
-/** How a run ended; the CLI maps each to an exit code. */
+/** How a run ended, in plain words (the CLI maps each to an exit code). */
 export const VERDICTS = {
   fixed: 'fixed and verified',
   'verification-failed': 'patched, but the fix did not verify',
   'not-oom': 'not an OOM kill',
-  'bare-pod': 'the pod has no owner workload to patch',
-  'unsupported-owner': 'the owner workload kind cannot be patched',
+  'bare-pod': 'nothing to patch: the pod has no owner workload',
+  'unsupported-owner': 'nothing to patch: oom-check cannot patch this kind of workload',
   'no-plan': 'no higher memory limit can be proposed',
-  rejected: 'the patch was rejected',
-  'not-approved': 'nobody approved the patch in time',
-  'rolled-back': 'the patch was rolled back',
+  rejected: 'mitigation declined: nothing was changed and the workload still fails',
+  'not-approved': 'nobody approved in time: nothing was changed and the workload still fails',
+  'rolled-back': 'rolled back: the old limit is back, and so is the OOM kill',
   failed: 'the checklist failed',
 } as const;
 export type Verdict = keyof typeof VERDICTS;
@@ -115,8 +115,11 @@ export function isVerdict(text: string): text is Verdict {
 export interface RunUpdate {
   incidentId: number;
   step: StepName | null;
-  status: StepStatus | 'finished';
+  /** A step's status; `finished` when the run ended (or was rolled back); `resolved` when a person closed the incident. */
+  status: StepStatus | 'finished' | 'resolved';
   message: string;
+  /** The person who caused it (a decision, a rollback, a resolution), e.g. `slack:U123`; absent for the checklist's own steps. */
+  actor?: string;
   elapsedMs: number;
   budgetMs: number;
   findings: Finding[];
@@ -127,7 +130,22 @@ export interface RunObserver {
   onUpdate(update: RunUpdate): void;
 }
 
-/** A run that ends "verification-failed" keeps its incident open: a rollback is offered until it closes. */
+/**
+ * Verdicts after which the workload is still failing and a person has to act: the incident stays
+ * open (with the next step on its card) until someone resolves it. "verification-failed" keeps a
+ * patch in place and rollback on offer; the others changed nothing, or undid what was changed.
+ */
+const STILL_FAILING: ReadonlySet<Verdict> = new Set<Verdict>(['verification-failed', 'rejected', 'not-approved', 'rolled-back']);
+
+/** THE close rule's verdict half: whether a run that ended so closes its incident by itself. */
 export function closesIncident(verdict: Verdict): boolean {
-  return verdict !== 'verification-failed';
+  return !STILL_FAILING.has(verdict);
+}
+
+/**
+ * Still failing, and no patch of oom-check's in place (declined, expired or rolled back): running
+ * the checklist again on the workload replaces the incident with a new one.
+ */
+export function mayRunAgain(verdict: Verdict): boolean {
+  return STILL_FAILING.has(verdict) && verdict !== 'verification-failed';
 }

@@ -4,7 +4,7 @@ import type { Incident } from '../core/incident.js';
 import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../core/ports.js';
 import { parseQuantity } from '../core/quantity.js';
 import { checkEditedLimit } from '../core/rules/check-edited-limit.js';
-import { closesIncident, currentStep, stepOf, type RunRecord, type Verdict } from '../core/run.js';
+import { closesIncident, currentStep, mayRunAgain, stepOf, type RunRecord, type Verdict } from '../core/run.js';
 import { SYSTEM_ACTOR, type TimelineData } from '../core/timeline.js';
 import type { ScheduledWork } from './on-schedule.js';
 import { rollBackPatch, type RollbackAnswer } from './rollback.js';
@@ -24,6 +24,11 @@ export type ApprovalAnswer =
   | { outcome: 'already-decided'; actor: string; decision: string; at: string }
   | { outcome: 'not-waiting'; message: string }
   | { outcome: 'invalid-limit'; message: string };
+
+export type ResolveAnswer =
+  | { outcome: 'resolved'; verdict: Verdict }
+  | { outcome: 'already-closed'; verdict: Verdict | null; at: string | null }
+  | { outcome: 'not-possible'; message: string };
 
 export interface RunEnd {
   verdict: Verdict;
@@ -96,9 +101,13 @@ export class Lifecycle {
     });
     // Someone else decided between the read and the write: answer as they decided.
     if (!applied) return this.decide(incidentId, request);
+    const incident = this.incident(incidentId);
     if (!approve) {
-      const message = `${request.actor} rejected the patch${request.reason ? `: ${request.reason}` : ''}; nothing was changed`;
-      this.finish(this.incident(incidentId), applied, { verdict: 'rejected', message, actor: request.actor });
+      const message = `the patch was rejected${request.reason ? `: ${request.reason}` : ''}; nothing was changed`;
+      this.finish(incident, applied, { verdict: 'rejected', message, actor: request.actor });
+    } else {
+      const message = edited ? `approved ${limit} (edited from the proposed ${proposed.limit ?? 'limit'})` : `approved ${limit}`;
+      this.deps.reporter.notify(incident, applied, { step: 'approve', status: 'succeeded', message, actor: request.actor });
     }
     return { outcome: 'settled', decision: request.decision, limit };
   }
@@ -163,20 +172,22 @@ export class Lifecycle {
     });
     if (!ended) throw lostClaim(incident.id);
     this.closeIfDone(incident.id, { actor: end.actor ?? SYSTEM_ACTOR, summary: end.message });
-    reporter.notify(incident, ended, { step: null, status: 'finished', message: end.message, findings: end.findings ?? [], verdict: end.verdict });
+    reporter.notify(incident, ended, { step: null, status: 'finished', message: end.message, findings: end.findings ?? [], verdict: end.verdict, ...(end.actor ? { actor: end.actor } : {}) });
   }
 
   /**
-   * The close rule: an incident closes once its run has ended with a verdict that leaves nothing on
-   * offer (a fix that did not verify keeps rollback on offer) and none of its alerts still fires.
-   * Returns whether it is closed now.
+   * THE close rule: an incident closes once its run has ended and either a person resolved it, or
+   * its verdict leaves nothing for anyone to do (`closesIncident`: fixed, or nothing oom-check can
+   * patch) and none of its alerts still fires. A declined, expired, rolled-back or unverified fix
+   * leaves the workload failing: that incident stays open until someone resolves it (or runs the
+   * checklist again, see `supersede`). Returns whether it is closed now.
    */
-  closeIfDone(incidentId: number, by: { actor: string; summary?: string }): boolean {
+  closeIfDone(incidentId: number, by: { actor: string; summary?: string; resolved?: boolean }): boolean {
     const incident = this.deps.incidents.getIncident(incidentId);
     if (!incident || incident.status === 'closed') return incident?.status === 'closed';
     const run = this.deps.runs.getRun(incidentId);
-    if (run?.status !== 'finished' || !run.verdict || !closesIncident(run.verdict)) return false;
-    if ((this.deps.firingAlerts?.(incidentId) ?? 0) > 0) return false;
+    if (run?.status !== 'finished' || !run.verdict) return false;
+    if (!by.resolved && (!closesIncident(run.verdict) || (this.deps.firingAlerts?.(incidentId) ?? 0) > 0)) return false;
     this.deps.incidents.closeIncident(incidentId, { at: this.deps.clock.now().toISOString(), verdict: run.verdict, actor: by.actor, ...(by.summary ? { summary: by.summary } : {}) });
     return true;
   }
@@ -186,13 +197,52 @@ export class Lifecycle {
     for (const incident of this.deps.incidents.listIncidents({ status: 'open' })) this.closeIfDone(incident.id, { actor: SYSTEM_ACTOR });
   }
 
-  /** Restores the limit the patch replaced, dry-run first, holding the run; closes the incident as rolled back. */
+  /**
+   * A person says the incident is over (the workload runs again, or it is handled elsewhere): a
+   * `decision` row, then the incident closes with its run's verdict. Only once the run has ended:
+   * a waiting approval is rejected first, a running step finishes first.
+   */
+  resolve(incidentId: number, actor: string, note?: string): ResolveAnswer {
+    const incident = this.deps.incidents.getIncident(incidentId);
+    if (!incident) return { outcome: 'not-possible', message: `incident ${incidentId} does not exist` };
+    if (incident.status === 'closed') return { outcome: 'already-closed', verdict: incident.verdict, at: incident.closedAt };
+    const run = this.deps.runs.getRun(incidentId);
+    if (!run) return { outcome: 'not-possible', message: `incident ${incidentId} has no checklist run` };
+    if (run.status === 'waiting-approval') return { outcome: 'not-possible', message: 'the patch still waits for a decision: reject it first, then resolve' };
+    if (run.status !== 'finished' || !run.verdict) return { outcome: 'not-possible', message: 'the checklist is still running: resolve it once it has ended' };
+    const at = this.deps.clock.now().toISOString();
+    this.deps.incidents.append({ incidentId, at, kind: 'decision', actor, step: null, data: { decision: 'resolve', ...(note ? { reason: note } : {}) } });
+    const summary = `resolved by a person${note ? `: ${note}` : ''} (the run had ended: ${run.verdict})`;
+    if (!this.closeIfDone(incidentId, { actor, summary, resolved: true })) return { outcome: 'not-possible', message: 'the incident could not be closed' };
+    this.deps.reporter.notify(incident, run, { step: null, status: 'resolved', message: note ? `resolved: ${note}` : 'resolved', verdict: run.verdict, actor });
+    return { outcome: 'resolved', verdict: run.verdict };
+  }
+
+  /**
+   * The checklist is run again on a workload whose open incident ended declined, expired or rolled
+   * back (`mayRunAgain`): that incident closes, superseded, so a new one can start. An unverified
+   * fix keeps its incident (its patch is in place and rollback on offer). Returns whether it closed.
+   */
+  supersede(incidentId: number, actor: string): boolean {
+    const run = this.deps.runs.getRun(incidentId);
+    if (run?.status !== 'finished' || !run.verdict || !mayRunAgain(run.verdict)) return false;
+    return this.closeIfDone(incidentId, { actor, summary: `superseded: the checklist was run again on the workload (this run had ended: ${run.verdict})`, resolved: true });
+  }
+
+  /**
+   * Restores the limit the patch replaced, dry-run first, holding the run. The workload fails
+   * again afterwards, so the incident stays open ("rolled back, still failing") until resolved.
+   */
   async rollback(incidentId: number, actor: string): Promise<RollbackAnswer> {
     const incident = this.deps.incidents.getIncident(incidentId);
     if (!incident || !this.deps.runs.getRun(incidentId)) return { outcome: 'not-possible', message: `incident ${incidentId} has no checklist run` };
     return this.deps.claims.hold(incidentId, async (run) => {
       const answer = await rollBackPatch({ ...this.deps, owner: this.deps.claims.owner }, incident, run, actor);
-      if (answer.outcome === 'rolled-back') this.closeIfDone(incidentId, { actor, summary: `limits.memory restored to ${answer.limit ?? '(none)'} on ${answer.workload}` });
+      if (answer.outcome === 'rolled-back') {
+        const message = `limits.memory restored to ${answer.limit ?? '(none)'} on ${answer.workload}`;
+        this.closeIfDone(incidentId, { actor, summary: message });
+        this.deps.reporter.notify(incident, this.deps.runs.getRun(incidentId) ?? run, { step: null, status: 'finished', message, verdict: 'rolled-back', actor });
+      }
       return answer;
     });
   }

@@ -20,7 +20,7 @@ export class RunReporter {
     return { incidentId: incident.id, at: now.toISOString(), kind, actor, step, data: { ...data, elapsedMs: now.getTime() - Date.parse(incident.openedAt), budgetMs: budgetMs(run) } };
   }
 
-  notify(incident: Incident, run: RunRecord, change: { step: StepName | null; status: RunUpdate['status']; message: string; findings?: Finding[]; verdict?: Verdict | null }): void {
+  notify(incident: Incident, run: RunRecord, change: { step: StepName | null; status: RunUpdate['status']; message: string; findings?: Finding[]; verdict?: Verdict | null; actor?: string }): void {
     const update: RunUpdate = {
       incidentId: incident.id,
       step: change.step,
@@ -30,6 +30,7 @@ export class RunReporter {
       budgetMs: budgetMs(run),
       findings: change.findings ?? [],
       verdict: change.verdict ?? null,
+      ...(change.actor ? { actor: change.actor } : {}),
     };
     for (const observer of this.deps.observers) {
       try {

@@ -5,6 +5,7 @@ import { ErrorCode, isOomCheckError } from '../core/errors.js';
 import type { RunRecord } from '../core/run.js';
 import { resolveOwner } from './resolve-owner.js';
 import type { Runbook } from '../core/runbook-schema.js';
+import type { Lifecycle } from './lifecycle.js';
 
 export interface StartRequest {
   namespace: string;
@@ -26,10 +27,12 @@ export interface StartedIncident {
 /**
  * Opens the incident for a pod (or joins the open one of its workload) with its checklist run.
  * A run that has not finished for this very pod is joined before the pod is read: after a patch
- * the pod may be gone, and the run must still resume.
+ * the pod may be gone, and the run must still resume. An open incident whose run ended declined,
+ * expired or rolled back is superseded (the lifecycle closes it) and a new one starts: that is
+ * how "run it again" works on a workload that still fails.
  */
 export async function startIncident(
-  deps: { incidents: IncidentStore; runs: RunStore; cluster: Cluster; clock: Clock },
+  deps: { incidents: IncidentStore; runs: RunStore; cluster: Cluster; clock: Clock; lifecycle: Pick<Lifecycle, 'supersede'> },
   request: StartRequest,
 ): Promise<StartedIncident> {
   checkTarget(request.namespace, request.pod, request.allowedNamespaces);
@@ -40,16 +43,19 @@ export async function startIncident(
   const pod = await cluster.getPod(request.namespace, request.pod);
   const owner = await resolveOwner(cluster, pod);
   const at = clock.now().toISOString();
-  const { incident, created } = incidents.openIncident({
-    cluster: cluster.name,
-    namespace: request.namespace,
-    pod: request.pod,
-    owner,
-    container: null,
-    trigger: request.trigger,
-    openedAt: at,
-    actor: request.actor,
-  });
+  const open = () =>
+    incidents.openIncident({
+      cluster: cluster.name,
+      namespace: request.namespace,
+      pod: request.pod,
+      owner,
+      container: null,
+      trigger: request.trigger,
+      openedAt: at,
+      actor: request.actor,
+    });
+  let { incident, created } = open();
+  if (!created && deps.lifecycle.supersede(incident.id, request.actor)) ({ incident, created } = open());
   const existing = runs.getRun(incident.id);
   if (existing) return { incident, run: existing, created };
   let run: RunRecord;

@@ -61,7 +61,7 @@ describe('oom-check command line', () => {
     const markdown = await run('export', String(id));
     expect(markdown.code).toBe(ExitCode.Ok);
     expect(markdown.out).toMatch(/^# Postmortem: incident 1 — Deployment shop\/checkout/);
-    expect(markdown.out).toContain('&lt;script&gt;');
+    expect(markdown.out).toContain('\\<script>alert("x")\\</script>');
     const out = join(dir, 'pm.json');
     expect(await run('export', String(id), '--format', 'json', '--out', out)).toMatchObject({
       code: ExitCode.Ok,

@@ -61,6 +61,28 @@ describe('oom-check run / demo', () => {
     expect(result.out).toMatch(/patched Deployment shop\/checkout: limits\.memory 64Mi -> 192Mi/);
   });
 
+  test('rejected at the terminal: exit 6, the incident stays open until resolve closes it; a new run replaces it', async () => {
+    await startSim('seed-oom');
+    const pod = await oomKilledPod(sim, 'shop', 'checkout-');
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    stdin.write('n\n');
+    const rejected = await run(['run', `shop/${pod}`], stdin);
+    expect(rejected.code).toBe(ExitCode.NotApproved);
+    expect(rejected.out).toMatch(/■ verdict: rejected \(mitigation declined: nothing was changed and the workload still fails\) the patch was rejected; nothing was changed \(by cli:/);
+    expect(await run(['resolve', '1', 'extra'])).toMatchObject({ code: ExitCode.Usage, err: expect.stringContaining('a note goes after --note') });
+
+    const again = await run(['run', `shop/${pod}`]);
+    expect(again.out).toMatch(/^incident 2 opened for Deployment shop\/checkout/);
+    expect(await run(['resolve', '1'])).toMatchObject({ code: ExitCode.Failure, err: expect.stringMatching(/^incident 1 is already closed/) });
+    expect(await run(['resolve', '2'])).toMatchObject({ code: ExitCode.Failure, err: expect.stringContaining('the patch still waits for a decision: reject it first, then resolve') });
+    expect(await run(['resolve', '9'])).toMatchObject({ code: ExitCode.NotFound, err: expect.stringContaining('incident 9 does not exist') });
+    const stdin2 = Object.assign(new PassThrough(), { isTTY: true });
+    stdin2.write('n\n');
+    await run(['run', `shop/${pod}`], stdin2);
+    expect(await run(['resolve', '2', '--note', 'limit set in git'])).toEqual({ code: ExitCode.Ok, out: 'incident 2 resolved and closed (its run had ended: rejected)\n', err: '' });
+    expect(sim.patchCount('Deployment', 'shop', 'checkout')).toBe(0);
+  });
+
   test('without a terminal or --yes the run waits for approval: exit 6', async () => {
     await startSim('seed-oom');
     const pod = await oomKilledPod(sim, 'shop', 'checkout-');

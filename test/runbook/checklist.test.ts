@@ -127,8 +127,13 @@ describe('the checklist over the simulator', () => {
 
     expect(await h.lifecycle.rollback(incidentId, 'cli:alice')).toMatchObject({ outcome: 'rolled-back', limit: '64Mi' });
     expect(initLimit(h, 'Deployment', 'shop', 'checkout', 'migrate')).toBe('64Mi');
-    expect(h.incidents.getIncident(incidentId)).toMatchObject({ status: 'closed', verdict: 'rolled-back' });
+    // The old limit is back and so is the kill: open ("rolled back, still failing") until resolved.
+    expect(h.runs.getRun(incidentId)).toMatchObject({ status: 'finished', verdict: 'rolled-back' });
+    expect(h.incidents.getIncident(incidentId)).toMatchObject({ status: 'open', verdict: null });
+    expect(h.updates.at(-1)).toMatchObject({ status: 'finished', verdict: 'rolled-back', actor: 'cli:alice', message: expect.stringMatching(/^limits\.memory restored to 64Mi on Deployment shop\/checkout$/) });
     expect(await h.lifecycle.rollback(incidentId, 'cli:bob')).toMatchObject({ outcome: 'already-rolled-back', actor: 'cli:alice' });
+    expect(h.lifecycle.resolve(incidentId, 'cli:alice', 'limit set by hand')).toMatchObject({ outcome: 'resolved' });
+    expect(h.incidents.getIncident(incidentId)).toMatchObject({ status: 'closed', verdict: 'rolled-back' });
   });
 
   test('health failing after the fix: verdict verification-failed, rollback offered', async () => {

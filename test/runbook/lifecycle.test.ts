@@ -55,7 +55,8 @@ describe('the lifecycle on a clock the test moves', () => {
     expect(bot.runs.getRun(id)?.status).toBe('waiting-approval');
     await clock.advance(1_000);
     expect(bot.runs.getRun(id)).toMatchObject({ status: 'finished', verdict: 'not-approved' });
-    expect(bot.incidents.getIncident(id)).toMatchObject({ status: 'closed', verdict: 'not-approved' });
+    // Nothing was patched and the workload still fails: the incident stays open until resolved.
+    expect(bot.incidents.getIncident(id)).toMatchObject({ status: 'open', verdict: null });
     expect(bot.incidents.timeline(id).find((e) => e.kind === 'step.failed' && e.step === 'approve')?.data).toMatchObject({ message: 'nobody approved within 120 s; nothing was patched', timeoutSeconds: 120 });
     stop.abort();
     await schedule;
@@ -81,6 +82,35 @@ describe('the lifecycle on a clock the test moves', () => {
     expect(bot.lifecycle.expireDue()).toEqual([]);
     expect(bot.runs.getRun(id)?.verdict).toBe('rejected');
     expect(bot.incidents.timeline(id).filter((e) => e.kind === 'decision')).toEqual([expect.objectContaining({ actor: 'slack:U2', data: expect.objectContaining({ decision: 'reject', reason: 'not now' }) })]);
+  });
+
+  test('a declined mitigation stays open, survives closeFinished, and closes when a person resolves it', async () => {
+    const bot = process();
+    const id = await waitingRun(bot);
+    expect(bot.lifecycle.resolve(id, 'slack:U2')).toEqual({ outcome: 'not-possible', message: 'the patch still waits for a decision: reject it first, then resolve' });
+    bot.lifecycle.decide(id, { actor: 'slack:U2', decision: 'reject' });
+    expect(bot.incidents.getIncident(id)).toMatchObject({ status: 'open' });
+    bot.lifecycle.closeFinished();
+    expect(bot.incidents.getIncident(id)).toMatchObject({ status: 'open' });
+
+    await clock.advance(60_000);
+    expect(bot.lifecycle.resolve(id, 'slack:U3', 'shrank the binary by hand')).toEqual({ outcome: 'resolved', verdict: 'rejected' });
+    expect(bot.incidents.getIncident(id)).toMatchObject({ status: 'closed', verdict: 'rejected', closedAt: '2026-11-27T10:01:00.000Z' });
+    const timeline = bot.incidents.timeline(id);
+    expect(timeline.filter((e) => e.kind === 'decision').map((e) => [e.actor, e.data.decision])).toEqual([['slack:U2', 'reject'], ['slack:U3', 'resolve']]);
+    expect(timeline.at(-1)).toMatchObject({ kind: 'incident.closed', actor: 'slack:U3', data: { summary: 'resolved by a person: shrank the binary by hand (the run had ended: rejected)' } });
+    expect(bot.lifecycle.resolve(id, 'slack:U2')).toEqual({ outcome: 'already-closed', verdict: 'rejected', at: '2026-11-27T10:01:00.000Z' });
+  });
+
+  test('running the checklist again on a declined workload supersedes its incident with a new one', async () => {
+    const bot = process();
+    const id = await waitingRun(bot);
+    bot.lifecycle.decide(id, { actor: 'slack:U2', decision: 'reject' });
+    const again = await waitingRun(bot);
+    expect(again).not.toBe(id);
+    expect(bot.incidents.getIncident(id)).toMatchObject({ status: 'closed', verdict: 'rejected' });
+    expect(bot.incidents.timeline(id).at(-1)?.data.summary).toMatch(/^superseded: the checklist was run again/);
+    expect(bot.incidents.getIncident(again)).toMatchObject({ status: 'open' });
   });
 
   test('one process at a time: a second one is refused with the holder named, then goes on once the claim is free', async () => {

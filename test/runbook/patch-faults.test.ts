@@ -57,7 +57,8 @@ describe('patches when the cluster or the process fails around them', () => {
 
     expect(await h.lifecycle.rollback(id, 'cli:alice')).toMatchObject({ outcome: 'rolled-back', limit: before?.limit });
     expect(h.sim.patchCount('Deployment', 'shop', 'inventory')).toBe(2);
-    expect(h.incidents.getIncident(id)).toMatchObject({ status: 'closed', verdict: 'rolled-back' });
+    expect(h.incidents.getIncident(id)).toMatchObject({ status: 'open' });
+    expect(h.runs.getRun(id)?.verdict).toBe('rolled-back');
     expect(h.incidents.timeline(id).filter((e) => e.kind === 'patch.intent').map((e) => e.data.rollback ?? false)).toEqual([false, true]);
     expect(limit).not.toBe(before?.limit);
   });

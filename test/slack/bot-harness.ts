@@ -73,7 +73,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const sim = await startSimulator({ scenario: options.scenario ?? 'seed-oom', timeScale: options.timeScale ?? 0.001 });
   writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfigYaml());
   const replica = await startSlackReplica();
-  replica.setUsergroupMembers('S0APPROVERS', [GROUPIE.id]);
+  replica.setUsergroupMembers('S0APPROVERS', [GROUPIE.id], 'sre-leads');
+  for (const user of [APPROVER, GROUPIE, STRANGER]) replica.setUser(user.id, { name: user.username, real_name: user.username, profile: { display_name: user.username, real_name: user.username } });
   const env = botEnv(dir, replica.apiUrl, { SLACK_APPROVERS: `${APPROVER.id},S0APPROVERS`, ...options.env });
   const cluster = options.cluster ? { cluster: options.cluster(new KubeCluster(loadKubeConfig({ kubeconfig: env.KUBECONFIG!, context: null }))) } : {};
   const bot = await startBot({ env, log: options.log ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}), ...cluster });

@@ -1,10 +1,11 @@
 /**
  * What "escaped for Slack mrkdwn" means, checked independently of the bot's own escaping: every
  * `&` starts an entity (`&amp;`, `&lt;`, `&gt;`), and every `<` and `>` belongs to markup the bot
- * writes on purpose (a user, channel or user-group mention; `> ` opening a quoted line). Anything
- * else is text from outside that Slack would read as markup (`<!channel>`, `<https://evil|click>`).
+ * writes on purpose (a user, channel or user-group mention; `> ` opening a quoted line; a link to
+ * a message of the replica's own workspace, which only chat.getPermalink gives). Anything else is
+ * text from outside that Slack would read as markup (`<!channel>`, `<https://evil|click>`).
  */
-const TOKEN = /<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>|<!subteam\^S[A-Z0-9]+>|&(?:amp|lt|gt);|(?<=^|\n)> /g;
+const TOKEN = /<@[UW][A-Z0-9]+>|<#[CG][A-Z0-9]+>|<!subteam\^S[A-Z0-9]+>|<https:\/\/oom-check-test\.slack\.com\/archives\/[A-Z0-9]+\/p\d+\|[^<>|&]*>|&(?:amp|lt|gt);|(?<=^|\n)> /g;
 
 export function isSafeMrkdwn(text: string): boolean {
   return !/[<>&]/.test(text.replace(TOKEN, ''));

@@ -28,13 +28,15 @@ export interface ActionRequest {
   triggerId: string;
 }
 
-const GUARDED: ReadonlySet<ActionId> = new Set([ACTIONS.approve, ACTIONS.editLimit, ACTIONS.reject, ACTIONS.rollback]);
-const LABELS: Record<ActionId, string> = {
-  oom_approve: 'Approve patch',
-  oom_edit_limit: 'Edit limit',
-  oom_reject: 'Reject',
-  oom_rollback: 'Roll back',
-  oom_export: 'Export postmortem',
+const GUARDED: ReadonlySet<ActionId> = new Set([ACTIONS.approve, ACTIONS.editLimit, ACTIONS.reject, ACTIONS.rollback, ACTIONS.resolve]);
+/** What each button does, as the refusal says it: "Only @alice or @sre-leads can approve the patch." */
+const DOES: Record<ActionId, string> = {
+  oom_approve: 'approve the patch',
+  oom_edit_limit: 'edit the limit',
+  oom_reject: 'reject the patch',
+  oom_rollback: 'roll the patch back',
+  oom_resolve: 'resolve the incident',
+  oom_export: 'export the postmortem',
 };
 
 function record(context: SlackContext, incidentId: number, userId: string, kind: TimelineKind, data: TimelineData): void {
@@ -48,7 +50,12 @@ async function tell(context: SlackContext, incidentId: number, userId: string, t
 
 /** Writes the refused attempt on the timeline, as an access.denied row. */
 function deny(context: SlackContext, incidentId: number, userId: string, action: ActionId, how: string): void {
-  record(context, incidentId, userId, 'access.denied', { action, message: `${LABELS[action]} refused (${how}): not in SLACK_APPROVERS` });
+  record(context, incidentId, userId, 'access.denied', { action, message: `refused to ${DOES[action]} (${how}): not one of the approvers` });
+}
+
+/** "Only @alice or @sre-leads can approve the patch; …": the approvers by name, not an environment variable. */
+export async function refusal(context: SlackContext, action: ActionId): Promise<Mrkdwn> {
+  return md`:no_entry: Only ${await context.approvers.describe()} can ${DOES[action]}. Ask one of them; your attempt is on the incident's timeline.`;
 }
 
 /** Settles the gate and, when approved, continues the run; answers the clicker when it was already decided. */
@@ -63,7 +70,7 @@ export async function decide(context: SlackContext, incidentId: number, userId: 
       return plain(answer.message);
     case 'already-decided':
       record(context, incidentId, userId, 'note', { text: `clicked after the decision (${answer.decision} by ${answer.actor})` });
-      await tell(context, incidentId, userId, md`Already decided: *${answer.decision}* by ${who(answer.actor)} at ${utcTime(answer.at)}.`);
+      await tell(context, incidentId, userId, md`Already decided: ${who(answer.actor)} ${answer.decision === 'reject' ? 'rejected' : 'approved'} the patch at ${utcTime(answer.at)}.`);
       return null;
     case 'not-waiting':
       record(context, incidentId, userId, 'note', { text: `clicked ${request.decision}: ${answer.message}` });
@@ -108,7 +115,7 @@ export async function handleAction(context: SlackContext, request: ActionRequest
   if (!context.incidents.getIncident(incidentId)) return;
   if (GUARDED.has(action) && !(await context.approvers.allows(userId))) {
     deny(context, incidentId, userId, action, 'button');
-    await tell(context, incidentId, userId, md`:no_entry: Only approvers may *${LABELS[action]}*. Ask someone in SLACK_APPROVERS; your attempt is on the incident timeline.`);
+    await tell(context, incidentId, userId, await refusal(context, action));
     return;
   }
   switch (action) {
@@ -125,6 +132,16 @@ export async function handleAction(context: SlackContext, request: ActionRequest
       if (result.outcome !== 'rolled-back') {
         record(context, incidentId, userId, 'note', { text: `clicked Roll back: ${result.outcome === 'already-rolled-back' ? `already rolled back by ${result.actor}` : result.message}` });
         await tell(context, incidentId, userId, result.outcome === 'already-rolled-back' ? md`Already rolled back by ${who(result.actor)} at ${utcTime(result.at)}.` : md`No rollback: ${result.message}.`);
+      }
+      void context.messenger.refreshCard(incidentId);
+      return;
+    }
+    case ACTIONS.resolve: {
+      const answer = context.lifecycle.resolve(incidentId, slackActor(userId));
+      if (answer.outcome !== 'resolved') {
+        const why = answer.outcome === 'already-closed' ? `it is already closed${answer.at ? ` (${utcTime(answer.at)})` : ''}` : answer.message;
+        record(context, incidentId, userId, 'note', { text: `clicked Resolve: ${why}` });
+        await tell(context, incidentId, userId, md`Not resolved: ${why}.`);
       }
       void context.messenger.refreshCard(incidentId);
       return;
@@ -155,7 +172,7 @@ export async function handleEditLimit(context: SlackContext, submission: EditLim
   }
   if (!(await context.approvers.allows(userId))) {
     deny(context, incidentId, userId, ACTIONS.editLimit, 'modal submission');
-    return md`Only approvers in SLACK_APPROVERS may approve a limit; your attempt is on the incident timeline.`;
+    return md`Only ${await context.approvers.describe()} can approve a limit; your attempt is on the incident's timeline.`;
   }
   const previous = context.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result.previousLimit;
   const checked = checkEditedLimit(value, { currentBytes: typeof previous === 'string' ? parseQuantity(previous) : null, maxBytes: context.maxLimitBytes });

@@ -1,23 +1,30 @@
 import type { Logger } from '../../core/ports.js';
+import { joinMd, md, mention, type Mrkdwn } from './mrkdwn.js';
 
 const GROUP_TTL_MS = 5 * 60 * 1000;
 
-export interface UserGroupSource {
+/** What Slack's directory tells about SLACK_APPROVERS: user-group members, and names to show people. */
+export interface ApproverDirectory {
   members(groupId: string): Promise<string[]>;
+  /** A user's display name (`alice`), or null when Slack has none. */
+  userName?(userId: string): Promise<string | null>;
+  /** A user group's handle (`sre-leads`), or null. */
+  groupHandle?(groupId: string): Promise<string | null>;
 }
 
 /**
- * Who may approve, edit or roll back: SLACK_APPROVERS user IDs, and members of the user groups
- * it names, expanded through usergroups.users.list and cached for a few minutes.
+ * Who may approve, edit, reject, roll back or resolve: SLACK_APPROVERS user IDs, and members of
+ * the user groups it names, expanded through usergroups.users.list and cached for a few minutes.
  */
 export class Approvers {
   private readonly users: Set<string>;
   private readonly groups: string[];
   private readonly cache = new Map<string, { members: Set<string>; until: number }>();
+  private names: { text: Mrkdwn; until: number } | null = null;
 
   constructor(
-    ids: readonly string[],
-    private readonly source: UserGroupSource,
+    private readonly ids: readonly string[],
+    private readonly source: ApproverDirectory,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
@@ -31,6 +38,33 @@ export class Approvers {
       if ((await this.membersOf(group)).has(userId)) return true;
     }
     return false;
+  }
+
+  /** Every approver as a notifying mention (`<@U…>`, `<!subteam^S…>`): for when their decision is needed. */
+  mentions(): Mrkdwn {
+    return joinMd(this.ids.map(mention), ' ');
+  }
+
+  /**
+   * "@alice or @sre-leads": the approvers by name, for refusals (which should not notify anyone).
+   * A name Slack does not give stays a mention, which Slack shows as the name.
+   */
+  async describe(): Promise<Mrkdwn> {
+    if (this.names && this.names.until > this.now()) return this.names.text;
+    const named = await Promise.all(this.ids.map((id) => this.nameOf(id)));
+    const text = named.length <= 1 ? joinMd(named, '') : md`${joinMd(named.slice(0, -1), ', ')} or ${named.at(-1)!}`;
+    this.names = { text, until: this.now() + GROUP_TTL_MS };
+    return text;
+  }
+
+  private async nameOf(id: string): Promise<Mrkdwn> {
+    try {
+      const name = id.startsWith('S') ? await this.source.groupHandle?.(id) : await this.source.userName?.(id);
+      return name ? md`@${name}` : mention(id);
+    } catch (error) {
+      this.log.warn({ err: error, id }, 'cannot read the name of an approver from Slack; shown as a mention');
+      return mention(id);
+    }
   }
 
   private async membersOf(group: string): Promise<Set<string>> {

@@ -1,8 +1,10 @@
 import type { types } from '@slack/bolt';
-import { VERDICTS, isVerdict, type StepStatus } from '../../core/run.js';
+import type { StepStatus } from '../../core/run.js';
+import { bodyWords, clockWords, factsWords, headline } from './card-text.js';
 import type { CardView } from './card-view.js';
-import { clock, fitText, joinMd, MAX_BLOCKS, md, mrkdwnObject, utcTime, who, type Mrkdwn } from './mrkdwn.js';
+import { fitText, joinMd, md, mrkdwnObject, shorten, type Mrkdwn } from './mrkdwn.js';
 import type { OutboundMessage } from './slack-outbound.js';
+import { STEP_LABELS } from './step-words.js';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -12,11 +14,15 @@ export const ACTIONS = {
   editLimit: 'oom_edit_limit',
   reject: 'oom_reject',
   rollback: 'oom_rollback',
+  resolve: 'oom_resolve',
   export: 'oom_export',
 } as const;
 
+/** Slack's limits on the parts of a card (Block Kit reference). */
+export const LIMITS = { header: 150, context: 2000, confirmTitle: 100, confirmText: 300, confirmButton: 30, button: 75 } as const;
+
 const STEP_MARKS: Record<StepStatus, string> = {
-  pending: '·',
+  pending: '◽',
   running: ':arrows_counterclockwise:',
   'waiting-approval': ':hourglass_flowing_sand:',
   succeeded: ':white_check_mark:',
@@ -24,77 +30,88 @@ const STEP_MARKS: Record<StepStatus, string> = {
   failed: ':x:',
 };
 
-function headline(view: CardView): string {
-  if (view.verdict === 'fixed') return `Fixed: ${view.subject}`;
-  if (view.verdict) return `${isVerdict(view.verdict) ? VERDICTS[view.verdict] : view.verdict}: ${view.subject}`;
-  if (view.actions.approve) return `Waiting for approval: ${view.subject}`;
-  return `OOMKilled: ${view.subject}`;
+function button(text: string, actionId: string, incidentId: number, style?: 'primary' | 'danger', confirm?: types.ConfirmationDialog): Button {
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text },
+    action_id: actionId,
+    value: String(incidentId),
+    ...(style ? { style } : {}),
+    ...(confirm ? { confirm } : {}),
+  };
 }
 
-function section(text: Mrkdwn, incidentId: number): KnownBlock {
-  return { type: 'section', text: mrkdwnObject(fitText(text, incidentId)) };
+/** A confirmation in plain words; plain text, so nothing in it is read as markup. */
+function confirmation(title: string, text: string, yes: string, style: 'primary' | 'danger'): types.ConfirmationDialog {
+  const plainText = (value: string, max: number) => ({ type: 'plain_text' as const, text: shorten(value, max - 1) });
+  return { title: plainText(title, LIMITS.confirmTitle), text: plainText(text, LIMITS.confirmText), confirm: plainText(yes, LIMITS.confirmButton), deny: plainText('Cancel', LIMITS.confirmButton), style };
 }
 
-function button(text: string, actionId: string, incidentId: number, style?: 'primary' | 'danger'): Button {
-  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value: String(incidentId), ...(style ? { style } : {}) };
+function containerName(view: CardView): string {
+  return view.container ? `${view.container.kind === 'init' ? 'init container' : 'container'} ${view.container.name}` : 'the container';
 }
 
-function buttons(view: CardView): KnownBlock {
+function buttons(view: CardView): Button[] {
+  const id = view.incidentId;
+  const p = view.proposal;
   const elements: Button[] = [];
-  if (view.actions.approve) {
+  if (view.actions.approve && p) {
+    const rolls = p.rolls === null ? 'Its pods roll one by one.' : `This rolls its ${p.rolls} pod${p.rolls === 1 ? '' : 's'} now.`;
     elements.push(
-      button('Approve patch', ACTIONS.approve, view.incidentId, 'primary'),
-      button('Edit limit', ACTIONS.editLimit, view.incidentId),
-      button('Reject', ACTIONS.reject, view.incidentId, 'danger'),
+      button('Approve patch', ACTIONS.approve, id, 'primary', confirmation(`Raise the limit to ${p.after}?`, `Patch ${p.workload}: limits.memory of ${containerName(view)} ${p.before ?? 'none'} -> ${p.after}. ${rolls}`, 'Approve and roll', 'primary')),
+      button('Edit limit', ACTIONS.editLimit, id),
+      button(
+        'Reject',
+        ACTIONS.reject,
+        id,
+        'danger',
+        confirmation('Reject the patch?', `Nothing will change: ${view.subject} stays broken, its ${containerName(view)} keeps being OOMKilled. The incident stays open until someone resolves it.`, 'Reject', 'danger'),
+      ),
     );
   }
   if (view.actions.rollback) {
-    elements.push({
-      ...button('Roll back', ACTIONS.rollback, view.incidentId, 'danger'),
-      confirm: {
-        title: { type: 'plain_text', text: 'Roll back the patch?' },
-        text: mrkdwnObject(md`Restore the memory limit ${view.proposal?.before ?? 'it had'} on ${view.subject}.`),
-        confirm: { type: 'plain_text', text: 'Roll back' },
-        deny: { type: 'plain_text', text: 'Cancel' },
-      },
-    });
+    const to = p?.before ?? 'the old limit';
+    elements.push(
+      button('Roll back', ACTIONS.rollback, id, 'danger', confirmation(`Roll back to ${to}?`, `Restore limits.memory ${to} on ${view.subject}. Its pods roll again and the OOM kill of ${containerName(view)} will come back.`, 'Roll back', 'danger')),
+    );
   }
-  elements.push(button('Export postmortem', ACTIONS.export, view.incidentId));
-  return { type: 'actions', block_id: `incident_${view.incidentId}`, elements };
+  if (view.actions.resolve) {
+    elements.push(button('Resolve', ACTIONS.resolve, id, undefined, confirmation('Resolve the incident?', `Close it once ${view.subject} runs again, or is handled elsewhere. The card and the timeline keep who resolved it.`, 'Resolve', 'primary')));
+  }
+  if (view.actions.export) elements.push(button('Export postmortem', ACTIONS.export, id));
+  return elements;
 }
 
-/** The incident card: one message, updated in place as the checklist moves. */
+function progress(view: CardView): Mrkdwn | null {
+  if (view.steps.length === 0) return null;
+  const steps = view.steps.map((step) => md`${step.shortfall ? ':warning:' : STEP_MARKS[step.status]} ${STEP_LABELS[step.name]}`);
+  const extra: Mrkdwn[] = [];
+  if (view.alerts.firing + view.alerts.resolved > 0) {
+    extra.push(view.alerts.firing === 0 ? md`alerts: all ${view.alerts.resolved} resolved` : md`alerts: ${view.alerts.firing} firing, ${view.alerts.resolved} resolved`);
+  }
+  if (view.pods.length > 1) extra.push(md`pods: ${joinMd(view.pods, ', ')}`);
+  return joinMd([joinMd(steps, '  '), ...extra, md`details in the thread`], ' · ');
+}
+
+const context = (text: Mrkdwn, id: number): KnownBlock => ({ type: 'context', elements: [mrkdwnObject(fitText(text, id, LIMITS.context))] });
+
+/**
+ * The incident card, drawn from the incident's state alone: the state in the header, the clock,
+ * the decision (or what happened and what to do next), only the buttons that fit, then the
+ * progress. Nothing from an earlier state survives a change of state.
+ */
 export function renderCard(view: CardView): OutboundMessage & { blocks: KnownBlock[] } {
   const id = view.incidentId;
-  const budget = `${clock(view.elapsedMs)} of ${clock(view.budgetMs)}${view.elapsedMs > view.budgetMs ? ' (over budget)' : ''}`;
+  const title = headline(view);
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: headline(view).slice(0, 150) } },
-    {
-      type: 'section',
-      fields: [
-        md`*Incident*\n#${id} (${view.trigger})`,
-        md`*Budget clock*\n${budget}`,
-        md`*Pod*\n\`${view.pod}\``,
-        view.container ? md`*Container*\n\`${view.container}\`` : md`*Container*\n—`,
-        md`*Cluster*\n${view.cluster}`,
-        view.verdict ? md`*Status*\n${view.open ? 'open' : 'closed'}, ${view.verdict}` : md`*Status*\n${view.open ? 'open' : 'closed'}`,
-      ].map((text) => mrkdwnObject(fitText(text, id, 2000))),
-    },
+    { type: 'header', text: { type: 'plain_text', text: shorten(title, LIMITS.header - 1), emoji: true } },
+    context(joinMd([clockWords(view), factsWords(view)], '  ·  '), id),
   ];
-  if (view.steps.length > 0) blocks.push(section(joinMd(view.steps.map((step) => md`${STEP_MARKS[step.status]} ${step.name}`), '   '), id));
-  if (view.latest) blocks.push(section(md`> ${view.latest}`, id));
-  if (view.proposal) {
-    blocks.push(section(md`*Proposed patch:* \`limits.memory\` ${view.proposal.before} → *${view.proposal.after}*\n${view.proposal.rationale}`, id));
-  }
-  const context: Mrkdwn[] = [];
-  if (view.decision) context.push(md`${view.decision.decision} by ${who(view.decision.actor)} at ${utcTime(view.decision.at)}`);
-  if (view.rollback) context.push(md`rolled back by ${who(view.rollback.actor)} at ${utcTime(view.rollback.at)}`);
-  if (view.alerts.firing + view.alerts.resolved > 0) {
-    context.push(view.alerts.firing === 0 ? md`alerts: all ${view.alerts.resolved} resolved` : md`alerts: ${view.alerts.firing} firing, ${view.alerts.resolved} resolved`);
-  }
-  if (view.pods.length > 1) context.push(md`pods: ${joinMd(view.pods, ', ')}`);
-  if (context.length > 0) blocks.push({ type: 'context', elements: [mrkdwnObject(fitText(joinMd(context, ' · '), id))] });
-  blocks.push(buttons(view));
-  blocks.push({ type: 'context', elements: [mrkdwnObject(md`Details in the thread · \`/oom-check export ${id}\``)] });
-  return { text: md`Incident ${id}: ${headline(view)}`, blocks: blocks.slice(0, MAX_BLOCKS) };
+  const body = bodyWords(view);
+  if (body.text !== '') blocks.push({ type: 'section', text: mrkdwnObject(fitText(body, id)) });
+  const elements = buttons(view);
+  if (elements.length > 0) blocks.push({ type: 'actions', block_id: `incident_${id}_${view.state}`, elements });
+  const steps = progress(view);
+  if (steps) blocks.push(context(steps, id));
+  return { text: fitText(md`Incident ${id}: ${title}`, id), blocks };
 }

@@ -1,12 +1,36 @@
+import type { Evidence } from '../../core/evidence.js';
 import { describeSubject, type Incident } from '../../core/incident.js';
 import { textField } from '../../core/postmortem/incident-facts.js';
-import type { RunRecord, StepName, StepStatus } from '../../core/run.js';
+import { currentStep, stepOf, type RunRecord, type StepName, type StepStatus, type Verdict } from '../../core/run.js';
+import type { ProposeResult } from '../../core/step-results.js';
 import type { TimelineEvent } from '../../core/timeline.js';
+import { cardState, type CardState } from './card-state.js';
+import { oneLine, stepShortfall } from './step-words.js';
 
-export interface Decision {
+/** Something a person did on the incident, and when. */
+export interface Act {
   actor: string;
-  decision: string;
   at: string;
+}
+
+/** The proposal as the card states it; every field #11's propose may leave out is null here. */
+export interface ProposalView {
+  before: string | null;
+  after: string;
+  workload: string;
+  rationale: string;
+  basis: NonNullable<ProposeResult['basis']> | null;
+  evidence: Evidence | null;
+  request: string | null;
+  requestNote: string | null;
+  rolls: number | null;
+  schedule: NonNullable<ProposeResult['schedule']> | null;
+  owner: NonNullable<ProposeResult['owner']> | null;
+  round: number;
+  maxSteps: number;
+  /** The runbook's bump after a kill with no measured peak (VPA's ratio and floor), and its safe water line. */
+  bump: { ratio: number; minBump: string };
+  headroom: number;
 }
 
 /** What an incident card shows, derived from the store alone, so any replica renders the same card. */
@@ -14,66 +38,142 @@ export interface CardView {
   incidentId: number;
   subject: string;
   cluster: string;
-  pod: string;
-  container: string | null;
+  namespace: string;
   trigger: string;
+  state: CardState;
   open: boolean;
-  verdict: string | null;
-  steps: Array<{ name: StepName; status: StepStatus }>;
-  /** The latest step message. */
-  latest: string | null;
-  elapsedMs: number;
-  budgetMs: number;
-  proposal: { before: string; after: string; rationale: string } | null;
-  decision: Decision | null;
-  rollback: Decision | null;
+  verdict: Verdict | null;
+  /** The pod the incident began with, and the one that replaced it once the fix rolled out. */
+  pod: string;
+  newPod: string | null;
+  container: { name: string; kind: 'init' | 'app' | null } | null;
+  /** What the detect step saw: the limit the container was killed at, and its restarts. */
+  kill: { limit: string | null; restarts: number | null } | null;
+  steps: Array<{ name: StepName; status: StepStatus; shortfall: string | null }>;
+  /** The step running now, if any. */
+  running: StepName | null;
+  /** The latest step message: the reason on a failed, paused or finished-early card. */
+  message: string | null;
+  clock: {
+    /** Counted from the OOM kill when detect saw its time, else from the incident's opening. */
+    from: 'kill' | 'detection';
+    startAt: string;
+    elapsedMs: number;
+    budgetMs: number;
+    /** True while something waits (a step, an approval): the card's clock keeps moving. */
+    live: boolean;
+    /** Kill to verified fix, when fixed. */
+    mitigatedMs: number | null;
+    closedAt: string | null;
+  };
+  proposal: ProposalView | null;
+  approval: (Act & { limit: string | null; edited: boolean }) | null;
+  rejection: Act | null;
+  rollback: (Act & { restored: string | null }) | null;
+  resolution: (Act & { note: string | null }) | null;
+  /** The image-info build advice exists (its list is in the thread). */
+  buildAdvice: boolean;
   alerts: { firing: number; resolved: number };
   pods: string[];
-  actions: { approve: boolean; rollback: boolean };
+  actions: { approve: boolean; rollback: boolean; resolve: boolean; export: boolean };
 }
 
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /** Alerts by fingerprint: those still firing, and those Alertmanager reported resolved. */
 function alertState(events: readonly TimelineEvent[]): { firing: number; resolved: number } {
-  const fingerprints = (kind: TimelineEvent['kind']) => new Set(events.filter((event) => event.kind === kind).map((event) => str(event.data.fingerprint)));
+  const fingerprints = (kind: TimelineEvent['kind']) => new Set(events.filter((event) => event.kind === kind).map((event) => str(event.data.fingerprint) ?? ''));
   const resolved = fingerprints('alert.resolved');
   return { firing: [...fingerprints('alert.firing')].filter((fingerprint) => !resolved.has(fingerprint)).length, resolved: resolved.size };
 }
 
+function proposalOf(run: RunRecord | undefined): ProposalView | null {
+  if (!run) return null;
+  const propose = stepOf(run, 'propose').result;
+  if (!propose.limit) return null;
+  const settings = run.spec.runbook.steps.propose;
+  return {
+    before: propose.previousLimit ?? null,
+    after: propose.limit,
+    workload: propose.workload ?? '',
+    rationale: propose.rationale ?? '',
+    basis: propose.basis ?? null,
+    evidence: propose.evidence ?? null,
+    request: propose.request ?? null,
+    requestNote: propose.requestNote ?? null,
+    rolls: propose.rolls ?? null,
+    schedule: propose.schedule ?? null,
+    owner: propose.owner ?? null,
+    round: propose.round ?? run.round,
+    maxSteps: propose.maxSteps ?? settings.maxSteps ?? 3,
+    bump: { ratio: settings.oomBumpRatio ?? 1.2, minBump: settings.oomMinBump ?? '100Mi' },
+    headroom: settings.headroom,
+  };
+}
+
+function lastAct(events: readonly TimelineEvent[], test: (event: TimelineEvent) => boolean): TimelineEvent | undefined {
+  return events.findLast(test);
+}
+
 export function buildCardView(incident: Incident, run: RunRecord | undefined, events: readonly TimelineEvent[], now: Date): CardView {
-  const budget = events.map((event) => event.data.budgetMs).find((value) => typeof value === 'number');
-  const end = incident.closedAt ? Date.parse(incident.closedAt) : now.getTime();
-  const propose = run?.steps.find((step) => step.step === 'propose')?.result ?? {};
-  const decisionEvent = events.find((event) => event.kind === 'decision' && event.step === 'approve');
-  const rollbackEvent = events.find((event) => event.kind === 'patch.rolled-back');
-  const latest = [...events].reverse().find((event) => event.kind.startsWith('step.') && event.kind !== 'step.started');
-  const gate = run?.steps.find((step) => step.step === 'approve');
-  const applied = run?.steps.find((step) => step.step === 'apply')?.status === 'succeeded';
-  const pods = new Set([incident.pod, ...events.filter((event) => event.kind === 'alert.firing').map((event) => str(event.data.pod)).filter(Boolean)]);
+  const detect = run ? stepOf(run, 'detect').result : {};
+  const killedAt = events.map((event) => str(event.data.oomKilledAt)).find((at) => at !== null) ?? str(detect.oomKilledAt);
+  const startAt = killedAt ?? incident.openedAt;
+  const budgetMs = run ? run.spec.runbook.budgetSeconds * 1000 : (events.map((event) => event.data.budgetMs).find((value) => typeof value === 'number') ?? 180_000);
+  // The round's own decision: after an escalation, the first round's approval is history.
+  const roundStart = run && run.rounds.length > 0 ? run.rounds.at(-1)!.endedAt : '';
+  const decision = lastAct(events, (event) => event.kind === 'decision' && event.step === 'approve' && event.at >= roundStart);
+  const rolledBack = lastAct(events, (event) => event.kind === 'patch.rolled-back');
+  const resolved = lastAct(events, (event) => event.kind === 'decision' && event.data.decision === 'resolve');
+  const closed = lastAct(events, (event) => event.kind === 'incident.closed');
+  const mitigated = events.find((event) => event.kind === 'incident.mitigated');
+  const latest = lastAct(events, (event) => event.kind.startsWith('step.') && event.kind !== 'step.started');
+  const state = cardState(incident, run, { resolved: resolved !== undefined, superseded: /^superseded/.test(str(closed?.data.summary) ?? '') });
+  const live = ['checking', 'needs-approval', 'fixing', 'paused'].includes(state);
+  const newPod = run ? (stepOf(run, 'wait').result.pod ?? stepOf(run, 'health').result.pod ?? null) : null;
+  const approve = run ? stepOf(run, 'approve').result : {};
+  const container = incident.container ?? str(detect.container);
+  const pods = new Set([incident.pod, ...events.filter((event) => event.kind === 'alert.firing').map((event) => str(event.data.pod)).filter((pod): pod is string => pod !== null)]);
+  const finished = run?.status === 'finished';
+  const open = incident.status === 'open';
   return {
     incidentId: incident.id,
     subject: describeSubject(incident),
     cluster: incident.cluster,
-    pod: incident.pod,
-    container: incident.container ?? (str(run?.steps.find((step) => step.step === 'detect')?.result.container) || null),
+    namespace: incident.namespace,
     trigger: incident.trigger,
-    open: incident.status === 'open',
+    state,
+    open,
     verdict: incident.verdict ?? run?.verdict ?? null,
-    steps: (run?.steps ?? []).map((step) => ({ name: step.step, status: step.status })),
-    latest: latest ? textField(latest.data, 'message') : null,
-    elapsedMs: Math.max(0, end - Date.parse(incident.openedAt)),
-    budgetMs: typeof budget === 'number' ? budget : 180_000,
-    proposal: str(propose.limit)
-      ? { before: str(propose.previousLimit) || '(none)', after: str(propose.limit), rationale: str(propose.rationale) }
-      : null,
-    decision: decisionEvent ? { actor: decisionEvent.actor, decision: str(decisionEvent.data.decision), at: decisionEvent.at } : null,
-    rollback: rollbackEvent ? { actor: rollbackEvent.actor, decision: 'rollback', at: rollbackEvent.at } : null,
+    pod: incident.pod,
+    newPod: newPod && newPod !== incident.pod ? newPod : null,
+    container: container ? { name: container, kind: detect.containerKind ?? null } : null,
+    kill: detect.container ? { limit: detect.limit ?? null, restarts: detect.restartCount ?? null } : null,
+    steps: (run?.steps ?? []).map((step) => ({ name: step.step, status: step.status, shortfall: stepShortfall(step) })),
+    running: run && !finished ? (currentStep(run)?.step ?? null) : null,
+    message: latest ? oneLine(textField(latest.data, 'message') ?? '') || null : null,
+    clock: {
+      from: killedAt ? 'kill' : 'detection',
+      startAt,
+      elapsedMs: Math.max(0, now.getTime() - Date.parse(startAt)),
+      budgetMs,
+      live,
+      mitigatedMs: mitigated ? Math.max(0, Date.parse(mitigated.at) - Date.parse(startAt)) : null,
+      closedAt: incident.closedAt,
+    },
+    proposal: proposalOf(run),
+    approval: decision && decision.data.decision !== 'reject' ? { actor: decision.actor, at: decision.at, limit: str(decision.data.limit) ?? approve.limit ?? null, edited: decision.data.decision === 'edit-limit' } : null,
+    rejection: decision && decision.data.decision === 'reject' ? { actor: decision.actor, at: decision.at } : null,
+    rollback: rolledBack ? { actor: rolledBack.actor, at: rolledBack.at, restored: str((rolledBack.data.after as Record<string, unknown> | undefined)?.['limits.memory']) } : null,
+    resolution: resolved ? { actor: resolved.actor, at: resolved.at, note: str(resolved.data.reason) } : null,
+    buildAdvice: run ? (stepOf(run, 'image-info').result.advice ?? []).length > 0 : false,
     alerts: alertState(events),
     pods: [...pods],
     actions: {
-      approve: incident.status === 'open' && gate?.status === 'waiting-approval',
-      rollback: incident.status === 'open' && applied && run?.status === 'finished' && !rollbackEvent,
+      approve: open && state === 'needs-approval',
+      rollback: open && state === 'not-verified' && !rolledBack && [...(run?.rounds ?? []), ...(run ? [run] : [])].some((holder) => stepOf(holder, 'apply').status === 'succeeded'),
+      resolve: open && finished,
+      export: finished || !open,
     },
   };
 }

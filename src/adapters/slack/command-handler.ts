@@ -3,7 +3,11 @@ import { ErrorCode, isOomCheckError, OomCheckError } from '../../core/errors.js'
 import { describeSubject } from '../../core/incident.js';
 import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
 import { startIncident } from '../../runbook/start-incident.js';
-import { channelLink, joinMd, md, mention, type Mrkdwn } from './mrkdwn.js';
+import { refusal } from './action-handler.js';
+import { ACTIONS } from './card-blocks.js';
+import { headline, clockWords } from './card-text.js';
+import { buildCardView } from './card-view.js';
+import { channelLink, joinMd, link, md, mention, utcTime, type Mrkdwn } from './mrkdwn.js';
 import { COMMAND_USAGE, parseCommand } from './parse-command.js';
 import { slackActor, type SlackContext } from './slack-context.js';
 
@@ -13,14 +17,22 @@ export interface CommandRequest {
   channelId: string;
 }
 
+/** Open incidents, each with its state in the card's words: "🔴 Needs approval: Deployment shop/checkout". */
 function statusText(context: SlackContext): Mrkdwn {
   const open = context.incidents.listIncidents({ status: 'open', limit: 20 });
   if (open.length === 0) return md`No open incidents.`;
+  const now = context.clock.now();
   return joinMd([md`*Open incidents*`, ...open.map((incident) => {
-    const run = context.runs.getRun(incident.id);
-    const where = run?.steps.find((step) => step.status !== 'succeeded' && step.status !== 'skipped');
-    return md`• #${incident.id} ${describeSubject(incident)}: ${run?.status === 'finished' ? (run.verdict ?? '') : (where ? `${where.step} ${where.status}` : 'starting')}`;
+    const view = buildCardView(incident, context.runs.getRun(incident.id), context.incidents.timeline(incident.id), now);
+    return md`• #${incident.id} ${headline(view)} (${clockWords(view)})`;
   })], '\n');
+}
+
+/** "Incident #7 for Deployment shop/checkout: open its card" with a link, or the channel when Slack gives no link. */
+async function cardLink(context: SlackContext, incidentId: number, fallbackChannel: string): Promise<Mrkdwn> {
+  const url = await context.messenger.permalink(incidentId);
+  const channel = context.incidents.getIncident(incidentId)?.chat?.channel ?? fallbackChannel;
+  return url ? link(url, 'its card') : md`its card in ${channelLink(channel)}`;
 }
 
 async function resolveNamespace(context: SlackContext, pod: string): Promise<string> {
@@ -47,9 +59,15 @@ async function startRun(context: SlackContext, request: CommandRequest, namespac
       maxLimitBytes: context.maxLimitBytes,
       allowedNamespaces: context.allowedNamespaces,
     });
-    await context.messenger.refreshCard(started.incident.id, request.channelId);
-    if (!started.created) await reply(md`Incident #${started.incident.id} is already open for ${describeSubject(started.incident)}; its card is in ${channelLink(started.incident.chat?.channel ?? request.channelId)}.`);
-    await context.runner.advance(started.incident.id);
+    const id = started.incident.id;
+    await context.messenger.refreshCard(id, request.channelId);
+    const card = await cardLink(context, id, request.channelId);
+    await reply(
+      started.created
+        ? md`Incident #${id} for ${describeSubject(started.incident)}: ${card}. The approvers are mentioned in its thread when their decision is needed.`
+        : md`Incident #${id} is already open for ${describeSubject(started.incident)}: ${card}.`,
+    );
+    await context.runner.advance(id);
   } catch (error) {
     if (!isClusterError(error) && !isOomCheckError(error)) throw error;
     const hint = isClusterError(error, 'NotFound') ? ' Check the pod name with `kubectl get pods -n <namespace>`.' : '';
@@ -83,9 +101,33 @@ export function handleCommand(context: SlackContext, request: CommandRequest): C
       if (!incident) return { reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
       return { reply: md`Exporting the postmortem of incident #${incident.id} into its thread…`, then: () => exportPostmortem(context, incident.id, request.userId) };
     }
-    case 'run':
-      return { reply: null, then: () => startRun(context, request, command.namespace, command.pod) };
+    case 'resolve': {
+      const incident = context.incidents.getIncident(command.incidentId);
+      if (!incident) return { reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
+      return { reply: md`Resolving incident #${incident.id}…`, then: () => resolveIncident(context, request, incident.id, command.note) };
+    }
+    case 'run': {
+      const target = command.namespace ? `${command.namespace}/${command.pod}` : command.pod;
+      return { reply: md`:mag: Checking \`${target}\`… a link to the incident's card follows here.`, then: () => startRun(context, request, command.namespace, command.pod) };
+    }
   }
+}
+
+/** `/oom-check resolve <id> [note]`: approvers only, through the lifecycle, answered to its author. */
+async function resolveIncident(context: SlackContext, request: CommandRequest, incidentId: number, note: string | null): Promise<void> {
+  const reply = (text: Mrkdwn) => context.slack.ephemeral(request.channelId, request.userId, text);
+  const actor = slackActor(request.userId);
+  if (!(await context.approvers.allows(request.userId))) {
+    context.incidents.append({ incidentId, at: context.clock.now().toISOString(), kind: 'access.denied', actor, data: { action: ACTIONS.resolve, message: 'refused to resolve the incident (command): not one of the approvers' } });
+    await reply(await refusal(context, ACTIONS.resolve));
+    return;
+  }
+  const answer = context.lifecycle.resolve(incidentId, actor, note ?? undefined);
+  void context.messenger.refreshCard(incidentId);
+  const card = await cardLink(context, incidentId, request.channelId);
+  if (answer.outcome === 'resolved') await reply(md`Incident #${incidentId} is resolved and closed: ${card}.`);
+  else if (answer.outcome === 'already-closed') await reply(md`Incident #${incidentId} is already closed${answer.at ? md` (${utcTime(answer.at)})` : md``}: ${card}.`);
+  else await reply(md`:warning: Incident #${incidentId} is not resolved: ${answer.message}. ${card}.`);
 }
 
 export async function exportPostmortem(context: SlackContext, incidentId: number, userId: string): Promise<void> {

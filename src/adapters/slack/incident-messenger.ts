@@ -1,5 +1,6 @@
 import type { Clock, IncidentStore, Logger, RunStore } from '../../core/ports.js';
 import { SYSTEM_ACTOR } from '../../core/timeline.js';
+import type { ScheduledWork } from '../../runbook/on-schedule.js';
 import { buildCardView } from './card-view.js';
 import { renderCard } from './card-blocks.js';
 import type { Mrkdwn } from './mrkdwn.js';
@@ -19,6 +20,18 @@ export interface MessengerDeps {
 }
 
 /**
+ * The live clock's pacing. chat.update is a Tier 3 method (about 50 calls a minute per workspace);
+ * clock refreshes take at most `maxPerMinute` of them, so real updates always have room: each live
+ * card is refreshed every `intervalMs`, or less often when many are live at once.
+ */
+export interface ClockPacing {
+  intervalMs: number;
+  maxPerMinute: number;
+}
+
+export const DEFAULT_CLOCK_PACING: ClockPacing = { intervalMs: 15_000, maxPerMinute: 30 };
+
+/**
  * Everything oom-check says in Slack about an incident goes through here, in order per incident:
  * the card is posted once and then updated in place (requests for an update while one is queued
  * collapse into it, and it renders the store's newest state when it is sent), thread replies
@@ -29,27 +42,78 @@ export class IncidentMessenger {
   private readonly tails = new Map<number, Promise<void>>();
   private readonly cardQueued = new Set<number>();
   private readonly channelHints = new Map<number, string>();
+  /** When each card was last sent (bot clock, ms): the live clock refreshes the ones due. */
+  private readonly published = new Map<number, number>();
 
   constructor(private readonly deps: MessengerDeps) {}
 
-  /** Posts or updates the incident's card; `channel` is where a first post goes (else SLACK_CHANNEL). */
-  refreshCard(incidentId: number, channel?: string): Promise<void> {
+  /**
+   * Posts or updates the incident's card; `channel` is where a first post goes (else SLACK_CHANNEL).
+   * A clock `tick` waits behind thread replies; a real change goes first.
+   */
+  refreshCard(incidentId: number, channel?: string, options: { tick?: boolean } = {}): Promise<void> {
     if (channel && !this.channelHints.has(incidentId)) this.channelHints.set(incidentId, channel);
     if (this.cardQueued.has(incidentId)) return this.tails.get(incidentId) ?? Promise.resolve();
     this.cardQueued.add(incidentId);
     return this.enqueue(incidentId, 'chat.update', async () => {
       this.cardQueued.delete(incidentId);
-      await this.publishCard(incidentId);
+      await this.publishCard(incidentId, !options.tick);
     });
   }
 
-  /** A reply in the card's thread (the card is posted first if it is not yet). */
-  postInThread(incidentId: number, message: OutboundMessage): Promise<void> {
+  /** A reply in the card's thread (the card is posted first if it is not yet); an urgent one (an approval prompt) goes before other replies. */
+  postInThread(incidentId: number, message: OutboundMessage, options: { urgent?: boolean } = {}): Promise<void> {
     return this.enqueue(incidentId, 'chat.postMessage', async () => {
       const chat = await this.ensureCard(incidentId);
-      await this.deps.pacer.take();
-      await this.deps.slack.post(chat.channel, message, chat.ts);
+      await this.deps.pacer.take(options.urgent === true);
+      await this.deps.slack.post(chat.channel, { text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) }, chat.ts);
     });
+  }
+
+  /** A link to the incident's card, once it is posted (after what is queued for it); null when Slack gives none. */
+  async permalink(incidentId: number): Promise<string | null> {
+    await (this.tails.get(incidentId) ?? Promise.resolve());
+    const chat = this.deps.incidents.getIncident(incidentId)?.chat;
+    if (!chat) return null;
+    try {
+      return await this.deps.slack.permalink(chat);
+    } catch (error) {
+      this.deps.log.warn({ err: error, incidentId }, 'Slack gave no link to the card; the answer names its channel instead');
+      return null;
+    }
+  }
+
+  /**
+   * The cards' live clock as scheduled work on the bot's clock: every card whose run is still going
+   * (a step working, an approval waiting) is re-rendered once its interval has passed since it was
+   * last sent. The interval stretches with the number of live cards to keep within `maxPerMinute`.
+   */
+  clockSchedule(pacing: ClockPacing = DEFAULT_CLOCK_PACING): ScheduledWork {
+    const tickMs = 1000;
+    // Refreshes this tick may still send: maxPerMinute spread evenly, never saved up into a burst.
+    let allowance = 0;
+    return {
+      name: 'card-clock',
+      run: () => {
+        const live = this.deps.runs.listUnfinishedRuns().filter((run) => this.deps.incidents.getIncident(run.incidentId)?.chat);
+        const interval = Math.max(pacing.intervalMs, Math.ceil((live.length * 60_000) / pacing.maxPerMinute));
+        const now = this.deps.clock.now().getTime();
+        allowance = Math.min(1, allowance + (pacing.maxPerMinute * tickMs) / 60_000);
+        const due: Array<{ incidentId: number; last: number }> = [];
+        for (const run of live) {
+          const last = this.published.get(run.incidentId);
+          // A card this process has not sent yet (after a restart) starts its interval now: no burst of refreshes.
+          if (last === undefined) this.published.set(run.incidentId, now);
+          else if (now - last >= interval) due.push({ incidentId: run.incidentId, last });
+        }
+        for (const card of due.sort((a, b) => a.last - b.last)) {
+          if (allowance < 1) break;
+          allowance -= 1;
+          void this.refreshCard(card.incidentId, undefined, { tick: true });
+        }
+      },
+      nextInMs: () => tickMs,
+    };
   }
 
   /** A file in the card's thread: the postmortem export. */
@@ -71,11 +135,13 @@ export class IncidentMessenger {
     return chat;
   }
 
-  private async publishCard(incidentId: number): Promise<ChatRef> {
+  private async publishCard(incidentId: number, urgent = true): Promise<ChatRef> {
     const { incidents, runs, clock, slack } = this.deps;
-    const incident = incidents.getIncident(incidentId);
-    if (!incident) throw new Error(`incident ${incidentId} does not exist`);
-    await this.deps.pacer.take(true);
+    if (!incidents.getIncident(incidentId)) throw new Error(`incident ${incidentId} does not exist`);
+    await this.deps.pacer.take(urgent);
+    // Read after the pacer: the card shows the store (and the clock) as they are when it is sent.
+    const incident = incidents.getIncident(incidentId)!;
+    this.published.set(incidentId, clock.now().getTime());
     const card = renderCard(buildCardView(incident, runs.getRun(incidentId), incidents.timeline(incidentId), clock.now()));
     if (incident.chat) {
       await slack.update(incident.chat, card);

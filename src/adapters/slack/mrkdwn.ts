@@ -70,6 +70,12 @@ export function channelLink(id: string): Mrkdwn {
   return /^[CG][A-Z0-9]{2,20}$/.test(id) ? new Mrkdwn(made, `<#${id}>`) : plain(id);
 }
 
+/** `<https://…|text>`: a link Slack's own API gave (a permalink); anything that is not a plain http(s) URL is shown as text. */
+export function link(url: string, text: MrkdwnValue): Mrkdwn {
+  if (!/^https?:\/\/[^\s<>|]+$/.test(url)) return md`${text}`;
+  return new Mrkdwn(made, `<${escapeText(url)}|${piece(text)}>`);
+}
+
 /** `slack:U123` as a mention, anything else as text. */
 export function who(actor: string): Mrkdwn {
   const match = /^slack:([UW][A-Z0-9]{2,20})$/.exec(actor);

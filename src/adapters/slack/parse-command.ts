@@ -14,6 +14,7 @@ export type SlackCommand =
   | { kind: 'run'; namespace: string | null; pod: string }
   | { kind: 'status' }
   | { kind: 'export'; incidentId: number }
+  | { kind: 'resolve'; incidentId: number; note: string | null }
   | { kind: 'help' }
   | { kind: 'invalid'; message: string };
 
@@ -22,11 +23,15 @@ export const COMMAND_USAGE = [
   '`/oom-check <pod>`: the same, finding the pod\'s namespace',
   '`/oom-check status`: open incidents',
   '`/oom-check export <incident-id>`: the postmortem as a file',
+  '`/oom-check resolve <incident-id> [note]`: close an incident left open, once the workload runs (approvers)',
   '`/oom-check help`: this help',
 ].join('\n');
 
 /** The most characters of the user's text an answer quotes. */
 export const ECHO_MAX = 60;
+
+/** The longest note `resolve` keeps (it goes on the timeline and the card). */
+const NOTE_MAX = 300;
 
 const invalid = (problem: string): SlackCommand => ({ kind: 'invalid', message: `${problem}\n${COMMAND_USAGE}` });
 
@@ -60,6 +65,12 @@ export function parseCommand(text: string): SlackCommand {
     const incidentId = rest.length === 1 ? parseIncidentId(rest[0]) : null;
     if (incidentId === null) return invalid('`export` takes one incident id, a whole number such as `/oom-check export 42`.');
     return { kind: 'export', incidentId };
+  }
+  if (first === 'resolve') {
+    const incidentId = rest.length >= 1 ? parseIncidentId(rest[0]) : null;
+    if (incidentId === null) return invalid('`resolve` takes an incident id, a whole number, then an optional note: `/oom-check resolve 42 limit set in git`.');
+    const note = text.trim().split(/\s+/).slice(2).join(' ');
+    return { kind: 'resolve', incidentId, note: note === '' ? null : shorten(note, NOTE_MAX) };
   }
   let namespace: string | null = null;
   const names: string[] = [];

@@ -39,6 +39,12 @@ export class SlackOutbound {
     await this.client.chat.postEphemeral({ channel, user, text: text.text });
   }
 
+  /** A link to a message (the card), for the person who asked for it; no scope needed. */
+  async permalink(chat: ChatRef): Promise<string | null> {
+    const answer = await this.client.chat.getPermalink({ channel: chat.channel, message_ts: chat.ts });
+    return answer.permalink ?? null;
+  }
+
   async openModal(triggerId: string, view: types.ModalView): Promise<void> {
     await this.client.views.open({ trigger_id: triggerId, view });
   }

@@ -33,7 +33,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<ExitCo
   try {
     const result = await checklist.lifecycle.rollback(Number(idText), `cli:${userInfo().username}`);
     if (result.outcome === 'rolled-back') {
-      writeLine(io.stdout, `rolled back ${result.workload}: limits.memory ${result.limit ?? '(none)'}; incident ${idText} closed`);
+      writeLine(io.stdout, `rolled back ${result.workload}: limits.memory ${result.limit ?? '(none)'}. The OOM kill will return, so incident ${idText} stays open: run the checklist again with another limit, or fix the build, then resolve it`);
       return ExitCode.Ok;
     }
     writeLine(io.stderr, result.outcome === 'already-rolled-back' ? `already rolled back by ${result.actor} at ${result.at}` : `oom-check rollback: ${result.message}`);

@@ -41,7 +41,7 @@ async function offerRollback(checklist: WiredChecklist, io: CliIo, prompt: Promp
     return;
   }
   const result = await checklist.lifecycle.rollback(run.incidentId, actor);
-  writeLine(io.stdout, result.outcome === 'rolled-back' ? `rolled back ${result.workload} to ${result.limit ?? 'no limit'}` : `no rollback: ${'message' in result ? result.message : result.outcome}`);
+  writeLine(io.stdout, result.outcome === 'rolled-back' ? `rolled back ${result.workload} to ${result.limit ?? 'no limit'}: the OOM kill will return` : `no rollback: ${'message' in result ? result.message : result.outcome}`);
 }
 
 export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {

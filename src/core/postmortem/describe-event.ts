@@ -6,7 +6,8 @@ const SHOWN_ELSEWHERE = new Set(['title', 'text', 'message', 'decision', 'verdic
 
 function details(data: TimelineData): string {
   return Object.entries(data)
-    .filter(([key]) => !SHOWN_ELSEWHERE.has(key))
+    // A field without a value (`container: null` before detect names it) says nothing.
+    .filter(([key, value]) => !SHOWN_ELSEWHERE.has(key) && value !== null)
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join('; ');
 }

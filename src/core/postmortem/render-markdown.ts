@@ -2,7 +2,7 @@ import { describeSubject, type Incident } from '../incident.js';
 import type { TimelineEvent } from '../timeline.js';
 import { describeEvent } from './describe-event.js';
 import { incidentFacts, type KeyTimes, type PatchRecord } from './incident-facts.js';
-import { codeBlock, duration, inline, relativeTime, table, utc } from './markdown-text.js';
+import { cell, codeBlock, duration, inline, relativeTime, table, utc } from './markdown-text.js';
 
 function budgetLine(times: KeyTimes): string {
   const budget = duration(times.budgetSeconds);
@@ -58,7 +58,7 @@ export function renderPostmortemMarkdown(incident: Incident, events: readonly Ti
   const container = incident.container ?? events.map((event) => (event.step === 'detect' ? event.data.container : undefined)).find((value) => typeof value === 'string') ?? null;
   const timelineRows = events.map((event) => {
     const { what, detail } = describeEvent(event);
-    return [utc(event.at), relativeTime(event.at, incident.openedAt), inline(event.actor), inline(what), inline(detail)];
+    return [utc(event.at), relativeTime(event.at, incident.openedAt), cell(event.actor), cell(what), cell(detail)];
   });
   const sections = [
     `# Postmortem: incident ${incident.id} — ${inline(subject)}`,

@@ -10,6 +10,9 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'chat.postEphemeral(': 'chat:write',
   'filesUploadV2(': 'files:write',
   'usergroups.users.list(': 'usergroups:read',
+  'usergroups.list(': 'usergroups:read',
+  'users.info(': 'users:read',
+  'chat.getPermalink(': null,
   'views.open(': null,
 };
 

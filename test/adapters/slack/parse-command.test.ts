@@ -15,6 +15,8 @@ describe('parseCommand', () => {
     ['export 9007199254740991', { kind: 'export', incidentId: 9007199254740991 }],
     ['help', { kind: 'help' }],
     ['', { kind: 'help' }],
+    ['resolve 42', { kind: 'resolve', incidentId: 42, note: null }],
+    ['resolve 42   limit set  in git', { kind: 'resolve', incidentId: 42, note: 'limit set in git' }],
   ])('%p', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
@@ -24,6 +26,8 @@ describe('parseCommand', () => {
     ['export abc', '`export` takes one incident id'],
     ['export 1 2', '`export` takes one incident id'],
     ['export 9999999999999999', '`export` takes one incident id'],
+    ['resolve', '`resolve` takes an incident id'],
+    ['resolve abc note', '`resolve` takes an incident id'],
     ['Shop/checkout', '`Shop` is not a namespace name'],
     ['shop/Checkout', '`Checkout` is not a pod name'],
     ['checkout_1', '`checkout_1` is not a pod name'],

@@ -1,6 +1,7 @@
 import { renderPostmortemJson, POSTMORTEM_SCHEMA_VERSION } from '../../../src/core/postmortem/render-json.js';
 import { renderPostmortemMarkdown } from '../../../src/core/postmortem/render-markdown.js';
 import { incidentFacts } from '../../../src/core/postmortem/incident-facts.js';
+import { cell } from '../../../src/core/postmortem/markdown-text.js';
 import { expectGolden } from '../../golden.js';
 import { fixedIncident, HOSTILE, openIncident } from './sample-incidents.js';
 
@@ -52,9 +53,11 @@ describe('postmortem export', () => {
     expect(noteRow).toBeDefined();
     // Every unescaped pipe is a column border: the row keeps exactly the table's 5 columns.
     expect(noteRow!.match(/(?<!\\)\|/g)).toHaveLength(6);
-    expect(markdown).not.toContain('<script>');
-    expect(markdown).toContain('&lt;script&gt;');
-    expect(markdown).not.toContain('`code`');
+    // A tag Markdown would read is escaped with a backslash, which reads as the text it was.
+    expect(markdown).not.toMatch(/(?<!\\)<script>/);
+    expect(markdown).toContain('\\<script>alert("x")\\</script>');
+    // A pair of backticks is a code span: literal, as its writer meant it.
+    expect(markdown).toContain('new line `code`');
     expect(markdown).not.toContain('[link](http://evil)');
     expect(markdown).not.toMatch(new RegExp(`^${'new line'}`, 'm'));
     const json = JSON.parse(renderPostmortemJson(fixedIncident.incident, fixedIncident.events)) as {
@@ -63,6 +66,27 @@ describe('postmortem export', () => {
     };
     expect(json.schemaVersion).toBe(POSTMORTEM_SCHEMA_VERSION);
     expect(json.timeline.some((event) => event.data.text === HOSTILE)).toBe(true);
+  });
+
+  test('the raw Markdown reads as written: no HTML entities, no escaped backticks, no null fields', () => {
+    const markdown = renderPostmortemMarkdown(fixedIncident.incident, fixedIncident.events);
+    expect(markdown).toContain('limit 64Mi -> 128Mi awaits approval');
+    expect(markdown).not.toMatch(/&(?:amp|lt|gt|quot|#\d+);/);
+    expect(markdown).not.toContain('\\`');
+    expect(markdown).toContain('Build with CGO_ENABLED=0 -tags netgo');
+    expect(renderPostmortemMarkdown(openIncident.incident, openIncident.events)).not.toMatch(/: null\b/);
+  });
+
+  test.each([
+    ['64Mi -> 128Mi & more', '64Mi -> 128Mi & more'],
+    ['container `migrate` failed', 'container `migrate` failed'],
+    ['a lone ` backtick', 'a lone ` backtick'],
+    ['<b>bold</b> &amp; <https://evil>', '\\<b>bold\\</b> \\&amp; \\<https://evil>'],
+    ['> quoted, *em*, _it_, snake_case', '\\> quoted, \\*em\\*, \\_it\\_, snake_case'],
+    ['a | b `c | d`', 'a \\| b `c \\| d`'],
+    ['two\nlines `and\ncode`', 'two<br>lines `and code`'],
+  ])('cell(%j) -> %j', (text, expected) => {
+    expect(cell(text)).toBe(expected);
   });
 
   test('backticks in a patch value cannot close the diff fence', () => {

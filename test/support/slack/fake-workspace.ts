@@ -75,6 +75,8 @@ export class FakeWorkspace {
   readonly views = new Map<string, Record<string, unknown>>();
   readonly uploads = new Map<string, ReplicaUpload>();
   readonly usergroups = new Map<string, string[]>();
+  /** Handles per user group id, for `usergroups.list` (default: the id in lower case). */
+  readonly usergroupHandles = new Map<string, string>();
   private readonly userOverrides = new Map<string, Partial<SlackUserRecord>>();
   private readonly channelOverrides = new Map<string, Partial<SlackChannelRecord>>();
   private tsCounter = 0;

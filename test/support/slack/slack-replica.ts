@@ -67,7 +67,7 @@ export interface SlackReplica {
   messages(channel?: string): StoredMessage[];
   /** Views opened (and updated) through views.open/push/update. */
   views(): Record<string, unknown>[];
-  setUsergroupMembers(groupId: string, members: string[] | undefined): void;
+  setUsergroupMembers(groupId: string, members: string[] | undefined, handle?: string): void;
   setUser(id: string, fields: Partial<SlackUserRecord>): void;
   setChannel(id: string, fields: Partial<SlackChannelRecord>): void;
   /** Forgets calls, faults, messages, views and uploads; keeps configuration; ts and ids keep counting. */
@@ -171,9 +171,10 @@ class SlackReplicaServer implements SlackReplica {
     return [...this.workspace.views.values()].map((v) => ({ ...v }));
   }
 
-  setUsergroupMembers(groupId: string, members: string[] | undefined): void {
+  setUsergroupMembers(groupId: string, members: string[] | undefined, handle?: string): void {
     if (members === undefined) this.workspace.usergroups.delete(groupId);
     else this.workspace.usergroups.set(groupId, [...members]);
+    if (handle !== undefined) this.workspace.usergroupHandles.set(groupId, handle);
   }
 
   setUser(id: string, fields: Partial<SlackUserRecord>): void {

@@ -167,6 +167,11 @@ function usergroupMembers(args: Record<string, unknown>, { workspace }: MethodCo
   return members === undefined ? fail('no_such_subteam') : { ok: true, users: [...members] };
 }
 
+/** Every configured group, its handle the id in lower case unless a test set one. */
+function usergroupsList(_args: Record<string, unknown>, { workspace }: MethodContext): MethodAnswer {
+  return { ok: true, usergroups: [...workspace.usergroups.keys()].map((id) => ({ id, team_id: replicaIdentity.teamId, handle: workspace.usergroupHandles.get(id) ?? id.toLowerCase(), name: workspace.usergroupHandles.get(id) ?? id })) };
+}
+
 function usersInfo(args: Record<string, unknown>, { workspace }: MethodContext): MethodAnswer {
   const user = workspace.user(str(args, 'user') ?? '');
   return user === undefined ? fail('user_not_found') : { ok: true, user };
@@ -239,6 +244,7 @@ export const webApiMethods: ReadonlyMap<string, MethodHandler> = new Map<string,
   ['views.push', openView],
   ['views.update', updateView],
   ['usergroups.users.list', usergroupMembers],
+  ['usergroups.list', usergroupsList],
   ['users.info', usersInfo],
   ['conversations.info', conversationsInfo],
   ['files.getUploadURLExternal', getUploadUrl],
