@@ -158,7 +158,7 @@ describe('the incident card, drawn from state', () => {
 
   test('a proposal that will not schedule says so before anyone approves', () => {
     const r = run({ ...DONE, approve: 'waiting-approval' }, { status: 'waiting-approval' }, { propose: { schedule: { fits: false, fitsNodes: 0, totalNodes: 3, problems: ['every node has less than 240Mi allocatable'] } } });
-    expect(card(incident, r, [detected]).all).toContain(':warning: *Will not schedule:* it fits on 0 of 3 nodes (every node has less than 256Mi allocatable).');
+    expect(card(incident, r, [detected]).all).toContain(':warning: *Will not schedule:* it fits on 0 of 3 nodes (every node has less than 240Mi allocatable).');
   });
 
   test('Roll back confirms in danger style that the OOM kill comes back', () => {
