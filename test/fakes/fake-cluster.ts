@@ -87,9 +87,12 @@ export class FakeCluster implements Cluster {
     return [];
   }
 
-  async nodeEvents(): Promise<PodEvent[]> {
+  /** Events by node name, as node-problem-detector posts them. */
+  readonly nodeEventsByNode = new Map<string, PodEvent[]>();
+
+  async nodeEvents(node: string): Promise<PodEvent[]> {
     this.touch();
-    return [];
+    return this.nodeEventsByNode.get(node) ?? [];
   }
 
   async getOwnerMeta(namespace: string, owner: OwnerReference): Promise<ObjectMeta> {
