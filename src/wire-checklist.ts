@@ -5,7 +5,7 @@ import { openDatabase } from './adapters/sqlite/open-database.js';
 import { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
 import { SqliteIncidentStore } from './adapters/sqlite/sqlite-incident-store.js';
 import { SqliteRunStore } from './adapters/sqlite/sqlite-run-store.js';
-import type { Clock, Cluster, Logger } from './core/ports.js';
+import type { Clock, Cluster, IncidentListener, Logger } from './core/ports.js';
 import type { RunObserver } from './core/run.js';
 import type { ChecklistSteps } from './runbook/checklist-steps.js';
 import { Lifecycle } from './runbook/lifecycle.js';
@@ -56,6 +56,8 @@ export function wireChecklist(options: {
   clock: Clock;
   log: Logger;
   observers?: RunObserver[];
+  /** Told of incidents opened and closed; the array may grow after wiring. */
+  incidentListeners?: IncidentListener[];
   steps?: ChecklistSteps;
   claimTtlMs?: number;
   /**
@@ -66,7 +68,7 @@ export function wireChecklist(options: {
 }): WiredChecklist {
   const { db } = openDatabase(options.dbPath);
   if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
-  const incidents = new SqliteIncidentStore(db);
+  const incidents = new SqliteIncidentStore(db, options.incidentListeners ?? []);
   const runs = new SqliteRunStore(db, incidents);
   const alerts = new SqliteAlertStore(db);
   const { cluster, clock, log } = options;
