@@ -40,7 +40,20 @@ const ADDON_FILES: Record<string, readonly string[]> = {
   'better-sqlite3': ['package.json', 'LICENSE', 'lib', 'build/Release/better_sqlite3.node'],
   bindings: ['package.json', 'LICENSE.md', 'bindings.js'],
   'file-uri-to-path': ['package.json', 'LICENSE', 'index.js'],
+  // resvg (the postmortem chart as PNG): its loader requires the platform's package, which npm
+  // installed as an optional dependency; only that one is shipped (see resvgPlatformFiles).
+  '@resvg/resvg-js': ['package.json', 'LICENSE', 'index.js', 'js-binding.js'],
 };
+
+/** The one @resvg/resvg-js-<platform> package npm installed here (e.g. linux-x64-gnu), with its addon. */
+function resvgPlatformFiles(root: string): Record<string, readonly string[]> {
+  const scope = join(root, 'node_modules', '@resvg');
+  const found: Record<string, string[]> = {};
+  for (const name of readdirSync(scope).filter((entry) => entry.startsWith('resvg-js-'))) {
+    found[`@resvg/${name}`] = ['package.json', ...readdirSync(join(scope, name)).filter((file) => file.endsWith('.node'))];
+  }
+  return found;
+}
 
 /**
  * Prepended to every output file. Bundled CommonJS (Bolt, and dependencies of everything) calls
@@ -128,7 +141,7 @@ export async function bundleArtifact(options: { outDir: string; root?: string; m
 
   const requireFromRoot = createRequire(join(root, 'package.json'));
   const shipped: string[] = [];
-  for (const [name, files] of Object.entries(ADDON_FILES)) {
+  for (const [name, files] of Object.entries({ ...ADDON_FILES, ...resvgPlatformFiles(root) })) {
     const from = dirname(requireFromRoot.resolve(`${name}/package.json`));
     for (const file of files) cpSync(join(from, file), join(outDir, 'node_modules', name, file), { recursive: true });
     shipped.push(relative(root, from));

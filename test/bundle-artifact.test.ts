@@ -28,22 +28,25 @@ describe('the bundled artifact', () => {
       );
     });
 
+  let top: string;
+
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'oom-check-artifact-'));
-    artifact = await bundleArtifact({ outDir: join(work, 'app') });
+    top = mkdtempSync(join(tmpdir(), 'oom-check-artifact-'));
+    work = join(top, 'cwd');
+    mkdirSync(work);
+    artifact = await bundleArtifact({ outDir: join(top, 'app') });
     entry = join(artifact.outDir, ENTRY);
     listing = files(artifact.outDir);
-    mkdirSync(join(work, 'cwd'));
-    work = join(work, 'cwd');
   }, 60_000);
 
-  afterAll(() => rmSync(join(work, '..'), { recursive: true, force: true }));
+  // Only the folder this test made, whatever beforeAll got to.
+  afterAll(() => top && rmSync(top, { recursive: true, force: true }));
 
   test('holds the bundle, the SQLite addon and the data files, nothing else, under 30 MB', () => {
     expect(readdirSync(artifact.outDir).sort()).toEqual([...ARTIFACT_ENTRIES].sort());
-    expect(readdirSync(join(artifact.outDir, 'node_modules')).sort()).toEqual(['better-sqlite3', 'bindings', 'file-uri-to-path']);
-    expect(listing).toContain('node_modules/better-sqlite3/build/Release/better_sqlite3.node');
-    expect(listing.filter((path) => path.endsWith('.node'))).toEqual(['node_modules/better-sqlite3/build/Release/better_sqlite3.node']);
+    expect(readdirSync(join(artifact.outDir, 'node_modules')).sort()).toEqual(['@resvg', 'better-sqlite3', 'bindings', 'file-uri-to-path']);
+    // The two native addons: SQLite, and resvg for the postmortem chart (only this platform's build).
+    expect(listing.filter((path) => path.endsWith('.node')).sort()).toEqual([`node_modules/@resvg/resvg-js-${process.platform}-${process.arch}-gnu/resvgjs.${process.platform}-${process.arch}-gnu.node`, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node']);
     for (const folder of ['migrations', 'runbooks', 'scenarios']) {
       expect(files(join(artifact.outDir, folder))).toEqual(files(join(packageRoot, folder)));
     }
@@ -54,6 +57,12 @@ describe('the bundled artifact', () => {
     const manifest = JSON.parse(readFileSync(join(artifact.outDir, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ type: 'module', bin: { 'oom-check': ENTRY } });
     expect(manifest).not.toHaveProperty('dependencies');
+  });
+
+  test("resvg loads from the artifact alone and draws a PNG (the chart posted when an incident closes)", async () => {
+    const script = `const { Resvg } = require(${JSON.stringify(join(artifact.outDir, 'node_modules', '@resvg', 'resvg-js'))}); const png = new Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="red"/></svg>').render().asPng(); process.stdout.write(png.subarray(1, 4).toString());`;
+    const drawn = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['-e', script], { cwd: work, env: { PATH: process.env.PATH } }, (error, out) => (error ? reject(error) : resolve(out))));
+    expect(drawn).toBe('PNG');
   });
 
   test('--version and --help', async () => {

@@ -1,5 +1,4 @@
 import type { IncidentListener, IncidentStore } from '../../core/ports.js';
-import { renderIncidentChartPngAsync } from '../render/render-incident-chart-png.js';
 import type { IncidentMessenger } from './incident-messenger.js';
 import { md } from './mrkdwn.js';
 
@@ -13,6 +12,8 @@ export function chartOnClose(deps: { incidents: IncidentStore; messenger: Incide
   return {
     closed: (incident) => {
       deps.background(`chart of incident ${incident.id}`, async () => {
+        // Loaded on the first close, not at start: resvg is a native addon the idle bot need not map.
+        const { renderIncidentChartPngAsync } = await import('../render/render-incident-chart-png.js');
         const png = await renderIncidentChartPngAsync(incident, deps.incidents.timeline(incident.id));
         await deps.messenger.uploadToThread(incident.id, {
           filename: `incident-${incident.id}-chart.png`,
