@@ -57,6 +57,12 @@ export interface IncidentStore {
   close(): void;
 }
 
+/** What a self-heal policy counts: the workload's earlier automatic fixes, from the timeline. */
+export interface PolicyHistory {
+  /** When a policy approved a fix of the workload with this dedupe key (any incident), at or after `since` (ISO). */
+  automaticFixes(workloadKey: string, since: string): string[];
+}
+
 export interface ProxyResponse {
   status: number;
   body: string;
