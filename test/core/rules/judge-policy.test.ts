@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { PolicyFile } from '../../../src/core/policy/policy-schema.js';
 import { fixCountWords, judgePolicy, selectPolicy, type PolicyBound, type PolicyInput } from '../../../src/core/rules/judge-policy.js';
-import { runbooksDir } from '../../../src/paths.js';
+import { packageRoot } from '../../../src/paths.js';
 import { loadPolicies, parsePolicies } from '../../../src/runbook/load-policies.js';
 
 const Mi = 1024 ** 2;
@@ -81,8 +81,8 @@ describe('judging the bounds', () => {
 });
 
 describe('the policies file', () => {
-  test('the example in runbooks/ is valid', () => {
-    expect(loadPolicies(join(runbooksDir, 'policies.example.yaml')).policies.map((policy) => policy.name)).toEqual(['shop-init-bumps']);
+  test('the example in deploy/policies/ is valid', () => {
+    expect(loadPolicies(join(packageRoot, 'deploy', 'policies', 'policies.example.yaml')).policies.map((policy) => policy.name)).toEqual(['shop-init-bumps']);
   });
 
   test.each<[string, string, string]>([
