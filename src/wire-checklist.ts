@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { openDatabase } from './adapters/sqlite/open-database.js';
 import { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
 import { SqliteIncidentStore } from './adapters/sqlite/sqlite-incident-store.js';
+import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log.js';
 import { SqlitePolicyHistory } from './adapters/sqlite/sqlite-policy-history.js';
 import type { PolicyFile } from './core/policy/policy-schema.js';
 import { SqliteRunStore } from './adapters/sqlite/sqlite-run-store.js';
@@ -22,6 +23,8 @@ export interface WiredChecklist {
   incidents: SqliteIncidentStore;
   runs: SqliteRunStore;
   alerts: SqliteAlertStore;
+  /** Every command and click (Slack, the CLI), append-only. */
+  audit: SqliteAuditLog;
   cluster: Cluster;
   runner: Runner;
   lifecycle: Lifecycle;
@@ -88,6 +91,7 @@ export function wireChecklist(options: {
     incidents,
     runs,
     alerts,
+    audit: new SqliteAuditLog(db),
     cluster,
     runner,
     lifecycle,

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, isOomCheckError } from '../core/errors.js';
+import { systemClock } from '../adapters/clock/system-clock.js';
 import { packageRoot } from '../paths.js';
+import { AUDITED_COMMANDS, auditCommandLine } from './audit-cli.js';
 import { writeLine, type CliIo } from './cli-io.js';
 import { ExitCode } from './exit-codes.js';
 import { COMMAND_HELP, OVERVIEW } from './usage.js';
@@ -15,6 +17,7 @@ type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
  * command does not use is neither parsed nor held in memory.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  audit: async () => (await import('./commands/audit-command.js')).auditCommand,
   demo: async () => (await import('./commands/demo-command.js')).demoCommand,
   export: async () => (await import('./commands/export-command.js')).exportCommand,
   migrate: async () => (await import('./commands/migrate-command.js')).migrateCommand,
@@ -71,13 +74,37 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     return ExitCode.Usage;
   }
   const command = await load();
+  const startedAt = systemClock.now();
+  const audit = (exit: { code: number; message?: string; databaseUnusable?: boolean }) => AUDITED_COMMANDS.has(name) && !exit.databaseUnusable && auditCommandLine(io, startedAt, name, args, exit);
+  let exit: Awaited<ReturnType<typeof runCommand>>;
   try {
-    return await command(args, io);
+    exit = await runCommand(command, args, io);
+  } catch (error) {
+    audit({ code: ExitCode.Failure, message: `crashed: ${(error as Error).message}` });
+    throw error;
+  }
+  audit(exit);
+  return exit.code;
+}
+
+/** The command failed on the database itself (and said so): there is nowhere to write its audit row. */
+const DATABASE_ERRORS: ReadonlySet<string> = new Set([
+  ErrorCode.DatabaseNotFound,
+  ErrorCode.DatabaseUnusable,
+  ErrorCode.DatabaseNeedsMigration,
+  ErrorCode.DatabaseNewerThanCode,
+  ErrorCode.MigrationChecksumMismatch,
+  ErrorCode.MigrationFileInvalid,
+  ErrorCode.StorageFull,
+]);
+
+async function runCommand(command: Command, args: string[], io: CliIo): Promise<{ code: ExitCode; message?: string; databaseUnusable?: boolean }> {
+  try {
+    return { code: await command(args, io) };
   } catch (error) {
     if (!isOomCheckError(error)) throw error;
     writeLine(io.stderr, error.message);
-    if (USAGE_ERRORS.has(error.code)) return ExitCode.Usage;
-    if (error.code === ErrorCode.RunClaimed) return ExitCode.RunHeldElsewhere;
-    return NOT_FOUND_ERRORS.has(error.code) ? ExitCode.NotFound : ExitCode.Failure;
+    const code = USAGE_ERRORS.has(error.code) ? ExitCode.Usage : error.code === ErrorCode.RunClaimed ? ExitCode.RunHeldElsewhere : NOT_FOUND_ERRORS.has(error.code) ? ExitCode.NotFound : ExitCode.Failure;
+    return { code, message: error.message, ...(DATABASE_ERRORS.has(error.code) ? { databaseUnusable: true } : {}) };
   }
 }
