@@ -3,9 +3,6 @@ import { appendAuditRow } from '../adapters/sqlite/append-audit-row.js';
 import { loadConfig } from '../config.js';
 import { writeLine, type CliIo } from './cli-io.js';
 
-/** The commands that act on incidents or read them out: each run is a row in the audit log. */
-export const AUDITED_COMMANDS: ReadonlySet<string> = new Set(['run', 'rollback', 'resolve', 'export', 'audit']);
-
 /** Commands whose first argument names what they act on: a pod (run) or an incident. */
 const TARGETED: ReadonlySet<string> = new Set(['run', 'rollback', 'resolve', 'export']);
 /** Flags followed by their value, which is not the target. */

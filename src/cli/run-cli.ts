@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { ErrorCode, isOomCheckError } from '../core/errors.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
 import { packageRoot } from '../paths.js';
-import { AUDITED_COMMANDS, auditCommandLine } from './audit-cli.js';
 import { writeLine, type CliIo } from './cli-io.js';
 import { ExitCode } from './exit-codes.js';
 import { COMMAND_HELP, OVERVIEW } from './usage.js';
@@ -30,6 +29,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     return async (args, io) => (await runSimCommand(args, io.stdout, { err: io.stderr })) as ExitCode;
   },
 };
+
+/** The commands that act on incidents or read them out: each run is a row in the audit log. */
+const AUDITED_COMMANDS: ReadonlySet<string> = new Set(['run', 'rollback', 'resolve', 'export', 'audit']);
 
 /** Errors that are the user's input to fix: exit code 2. */
 const USAGE_ERRORS: ReadonlySet<string> = new Set([ErrorCode.UsageInvalid, ErrorCode.ConfigInvalid, ErrorCode.TargetInvalid, ErrorCode.RunbookInvalid]);
@@ -75,15 +77,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   }
   const command = await load();
   const startedAt = systemClock.now();
-  const audit = (exit: { code: number; message?: string; databaseUnusable?: boolean }) => AUDITED_COMMANDS.has(name) && !exit.databaseUnusable && auditCommandLine(io, startedAt, name, args, exit);
+  // Loaded only for the commands it records: --version and help stay as light as they were.
+  const audit = async (exit: { code: number; message?: string; databaseUnusable?: boolean }) => {
+    if (AUDITED_COMMANDS.has(name) && !exit.databaseUnusable) (await import('./audit-cli.js')).auditCommandLine(io, startedAt, name, args, exit);
+  };
   let exit: Awaited<ReturnType<typeof runCommand>>;
   try {
     exit = await runCommand(command, args, io);
   } catch (error) {
-    audit({ code: ExitCode.Failure, message: `crashed: ${(error as Error).message}` });
+    await audit({ code: ExitCode.Failure, message: `crashed: ${(error as Error).message}` });
     throw error;
   }
-  audit(exit);
+  await audit(exit);
   return exit.code;
 }
 
