@@ -18,12 +18,15 @@ import { slackRunObserver } from './adapters/slack/slack-run-observer.js';
 import { SqliteRequestLog } from './adapters/sqlite/sqlite-request-log.js';
 import { loadConfig } from './config.js';
 import { systemClock } from './adapters/clock/system-clock.js';
-import type { Clock, Cluster, Logger } from './core/ports.js';
+import type { Clock, Cluster, IncidentListener, Logger } from './core/ports.js';
 import type { RunObserver } from './core/run.js';
 import { createLogger } from './create-logger.js';
 import { loadRunbook } from './runbook/load-runbook.js';
 import { createBotServer, type Readiness } from './server/bot-server.js';
-import { Metrics } from './server/metrics.js';
+import { BotMetrics } from './server/bot-metrics.js';
+import { metricsIncidentListener, metricsRunObserver } from './server/bot-metrics-feed.js';
+import { chartOnClose } from './adapters/slack/chart-on-close.js';
+import { meterSlackCalls } from './adapters/slack/meter-slack-calls.js';
 import { AlertProcessor } from './triggers/alert-processor.js';
 import { onSchedule } from './runbook/on-schedule.js';
 import { checklistSteps } from './runbook/checklist-steps.js';
@@ -49,7 +52,8 @@ export interface Bot {
   url: string;
   checklist: WiredChecklist;
   alerts: SqliteAlertStore;
-  metrics: Metrics;
+  /** The bot's metrics (GET /metrics renders them). */
+  metrics: BotMetrics;
   /** Resolves when the alerts persisted so far have been processed. */
   processAlerts(): Promise<void>;
   /** Resolves when every open run was resumed at start (as far as each could go). */
@@ -69,11 +73,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const runbook = loadRunbook(config.runbook.path);
   const cluster = options.cluster ?? new KubeCluster(loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context }), config.cluster.timeouts);
   const observers: RunObserver[] = [];
+  const incidentListeners: IncidentListener[] = [];
   const late: { context?: SlackContext } = {};
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, busyTimeoutMs: BOT_BUSY_TIMEOUT_MS, steps: checklistSteps(outsideSources(config)), policies: config.policies.file });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, incidentListeners, busyTimeoutMs: BOT_BUSY_TIMEOUT_MS, steps: checklistSteps(outsideSources(config)), policies: config.policies.file });
   const { alerts } = checklist;
   const requestLog = new SqliteRequestLog(checklist.db);
-  const metrics = new Metrics();
+  const metrics = new BotMetrics({ approvalsWaiting: () => checklist.runs.countWaitingApprovals(), alertQueueDepth: () => alerts.countUnprocessed() });
+  observers.push(metricsRunObserver({ ...checklist, metrics }));
+  incidentListeners.push(metricsIncidentListener(metrics));
   const work = new Set<Promise<unknown>>();
   const background = (what: string, task: () => Promise<unknown>) => {
     const running = task().catch((error: unknown) => log.error({ err: error, what }, 'background work failed'));
@@ -83,13 +90,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
 
   // The Slack app's listeners need the context, and the context needs the app's client.
   const slack = createSlackApp({ ...config.slack, log, clock, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
-  const client = slack.app.client;
+  // Every call the bot makes goes through this client (cards, threads, uploads, the directory), counted.
+  const client = meterSlackCalls(slack.app.client, (method, outcome) => metrics.slackCalls.inc({ method, outcome }));
   const pacer = new Pacer(config.slack.pacing.perSecond, config.slack.pacing.burst, clock);
   const outbound = new SlackOutbound(client);
   const messenger = new IncidentMessenger({ slack: outbound, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel, pacer });
   const approvers = new Approvers(config.slack.approvers, slackDirectory(client), log, () => clock.now().getTime());
   late.context = { ...checklist, slack: outbound, messenger, approvers, log, runbook, maxLimitBytes: config.runbook.maxMemoryLimitBytes, allowedNamespaces: config.cluster.namespaces, background };
   observers.push(slackRunObserver({ runs: checklist.runs, messenger, approvers }));
+  incidentListeners.push(chartOnClose({ incidents: checklist.incidents, messenger, background }));
 
   const readiness = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
@@ -120,9 +129,20 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
   if (!config.alertmanager.enabled) log.warn({}, 'the Alertmanager webhook is off: set ALERTMANAGER_BEARER_TOKEN or ALERTMANAGER_BASIC_AUTH, or ALERTMANAGER_INSECURE=true');
   const routes = {
-    'POST /webhooks/alertmanager': webhookRoute({ ...config.alertmanager, alerts, clock, log, metrics, onAccepted: drainAlerts }),
-    'GET /metrics': (_req: IncomingMessage, res: ServerResponse) => {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.render());
+    'POST /webhooks/alertmanager': webhookRoute({
+      ...config.alertmanager,
+      alerts,
+      clock,
+      log,
+      onDelivery: (outcome, count) => {
+        metrics.webhookDeliveries.inc({ outcome });
+        if (count > 0) metrics.alertsReceived.inc(count);
+      },
+      onAccepted: drainAlerts,
+    }),
+    'GET /metrics': async (_req: IncomingMessage, res: ServerResponse) => {
+      const text = await metrics.render();
+      res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
     },
   };
   const server = createBotServer({ log, slack: slack.requestListener, readiness, routes });
@@ -141,7 +161,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const stopping = new AbortController();
   const escalation = config.escalation.enabled ? [escalationSchedule(() => late.context!, { approvers: config.slack.approvers, oncallGroup: config.escalation.oncallGroup, remindAfterMs: config.escalation.remindAfterMs })] : [];
   const ownSchedules = [checklist.lifecycle.expirySchedule(), ...escalation, checklist.runner.orphanSchedule(), messenger.clockSchedule()].map((work) => onSchedule(clock, log, stopping.signal, work));
-  const watching = config.schedule.watch ? new OomWatch(triggered).run(stopping.signal) : Promise.resolve();
+  const onRelist = (_reason: string, cause: string) => metrics.watchRestarts.inc({ cluster: checklist.cluster.name, reason: cause });
+  const watching = config.schedule.watch ? new OomWatch({ ...triggered, onRelist }).run(stopping.signal) : Promise.resolve();
   const schedules = startSchedules(
     [
       ...(config.schedule.sweep ? [{ name: 'sweep', schedule: config.schedule.sweep, run: () => sweep(triggered) }] : []),

@@ -8,7 +8,7 @@ import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log.js';
 import { SqlitePolicyHistory } from './adapters/sqlite/sqlite-policy-history.js';
 import type { PolicyFile } from './core/policy/policy-schema.js';
 import { SqliteRunStore } from './adapters/sqlite/sqlite-run-store.js';
-import type { Clock, Cluster, Logger } from './core/ports.js';
+import type { Clock, Cluster, IncidentListener, Logger } from './core/ports.js';
 import type { RunObserver } from './core/run.js';
 import { CHECKLIST_STEPS, type ChecklistSteps } from './runbook/checklist-steps.js';
 import { PolicyGate } from './runbook/policy-gate.js';
@@ -63,6 +63,8 @@ export function wireChecklist(options: {
   clock: Clock;
   log: Logger;
   observers?: RunObserver[];
+  /** Told of incidents opened and closed; the array may grow after wiring. */
+  incidentListeners?: IncidentListener[];
   steps?: ChecklistSteps;
   claimTtlMs?: number;
   /**
@@ -75,7 +77,7 @@ export function wireChecklist(options: {
 }): WiredChecklist {
   const { db } = openDatabase(options.dbPath);
   if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
-  const incidents = new SqliteIncidentStore(db);
+  const incidents = new SqliteIncidentStore(db, options.incidentListeners ?? []);
   const runs = new SqliteRunStore(db, incidents);
   const alerts = new SqliteAlertStore(db);
   const { cluster, clock, log } = options;

@@ -134,6 +134,8 @@ export interface Workload {
     /** StatefulSet only: OrderedReady (the default) never replaces a pod that is not Ready. */
     podManagementPolicy?: string;
     updateStrategy?: { type?: string };
+    /** Deployment only: how a rollout replaces pods. */
+    strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
   };
 }
 

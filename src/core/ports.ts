@@ -35,6 +35,16 @@ export interface IncidentFilter {
 }
 
 /**
+ * Told once an incident was opened or closed and the write is committed (never for a join or a
+ * write that rolled back): metrics, and the chart posted in the thread at close. A listener must
+ * not throw into the store's caller: the store logs nothing, so it catches and ignores.
+ */
+export interface IncidentListener {
+  opened?(incident: Incident): void;
+  closed?(incident: Incident): void;
+}
+
+/**
  * Incidents and their timelines. Synchronous on purpose: the store is embedded SQLite, and a
  * synchronous port lets a use case read, decide and write without another writer in between.
  */
@@ -138,10 +148,18 @@ export interface Cluster {
 }
 
 /**
- * What following the pods of a namespace reports: each change, and each (re)list with every pod
- * it found and why it listed (the start, an expired resourceVersion, a failed watch).
+ * Why a watch had to list again, as a small fixed set (the restarts metric's label): the first
+ * list; a resourceVersion the server no longer has (410); an ERROR event; a watch that heard
+ * nothing for too long; a connection that dropped or would not open; a list that failed.
  */
-export type PodChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; pod: Pod } | { type: 'RELISTED'; reason: string; pods: Pod[] };
+export const RELIST_CAUSES = ['start', 'expired', 'watch-error', 'idle-timeout', 'dropped', 'list-failed'] as const;
+export type RelistCause = (typeof RELIST_CAUSES)[number];
+
+/**
+ * What following the pods of a namespace reports: each change, and each (re)list with every pod
+ * it found and why it listed (`cause`, and `reason` in words for the log).
+ */
+export type PodChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; pod: Pod } | { type: 'RELISTED'; cause: RelistCause; reason: string; pods: Pod[] };
 
 export interface StepChange {
   name: StepName;

@@ -1,15 +1,15 @@
 import { isClusterError } from '../core/cluster-error.js';
 import { isOomCheckError } from '../core/errors.js';
 import type { Pod } from '../core/k8s-types.js';
-import type { PodChange } from '../core/ports.js';
+import type { PodChange, RelistCause } from '../core/ports.js';
 import { oomKillsOf } from '../core/rules/oom-kills-of.js';
 import { openUncovered } from './open-uncovered.js';
 import type { TriggerDeps } from './trigger-deps.js';
 
 export interface OomWatchDeps extends TriggerDeps {
   allowedNamespaces: readonly string[];
-  /** Each time a watch had to list again, and why (for the watch-restarts metric). */
-  onRelist?(reason: string): void;
+  /** Each time a watch had to list again, why in words and as a cause (the watch-restarts metric). */
+  onRelist?(reason: string, cause: RelistCause): void;
 }
 
 /**
@@ -38,7 +38,7 @@ export class OomWatch {
 
   private onChange(change: PodChange): void {
     if (change.type === 'RELISTED') {
-      if (change.reason !== 'start') this.deps.onRelist?.(change.reason);
+      if (change.cause !== 'start') this.deps.onRelist?.(change.reason, change.cause);
       for (const pod of change.pods) this.look(pod);
       return;
     }

@@ -87,9 +87,12 @@ export class FakeCluster implements Cluster {
     return [];
   }
 
-  async nodeEvents(): Promise<PodEvent[]> {
+  /** Events by node name, as node-problem-detector posts them. */
+  readonly nodeEventsByNode = new Map<string, PodEvent[]>();
+
+  async nodeEvents(node: string): Promise<PodEvent[]> {
     this.touch();
-    return [];
+    return this.nodeEventsByNode.get(node) ?? [];
   }
 
   async getOwnerMeta(namespace: string, owner: OwnerReference): Promise<ObjectMeta> {
@@ -138,7 +141,7 @@ export class FakeCluster implements Cluster {
   /** Lists once, then reports what `change()` is given until the signal aborts. */
   async followPods(namespace: string | null, onChange: (change: PodChange) => void, signal: AbortSignal): Promise<void> {
     this.followers.add(onChange);
-    onChange({ type: 'RELISTED', reason: 'start', pods: await this.listPods(namespace, '') });
+    onChange({ type: 'RELISTED', cause: 'start', reason: 'start', pods: await this.listPods(namespace, '') });
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     this.followers.delete(onChange);
   }

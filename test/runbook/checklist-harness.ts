@@ -6,6 +6,7 @@ import type { Pod } from '../../src/core/k8s-types.js';
 import type { Clock, Cluster } from '../../src/core/ports.js';
 import type { RunUpdate } from '../../src/core/run.js';
 import type { Runbook } from '../../src/core/runbook-schema.js';
+import type { ChecklistSteps } from '../../src/runbook/checklist-steps.js';
 import { startIncident } from '../../src/runbook/start-incident.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { wireChecklist, type WiredChecklist } from '../../src/wire-checklist.js';
@@ -31,7 +32,7 @@ export interface Harness extends Omit<WiredChecklist, 'cluster'> {
 export async function startHarness(
   scenario: string,
   tweak: (runbook: Runbook) => void = () => {},
-  options: { clock?: Clock; /** Wraps the cluster the checklist uses (fault injection); `h.cluster` stays the real one. */ cluster?: (real: Cluster) => Cluster } = {},
+  options: { clock?: Clock; /** Wraps the cluster the checklist uses (fault injection); `h.cluster` stays the real one. */ cluster?: (real: Cluster) => Cluster; steps?: ChecklistSteps } = {},
 ): Promise<Harness> {
   const sim = await startSimulator({ scenario, timeScale: 0.001 });
   const kc = new KubeConfig();
@@ -39,7 +40,7 @@ export async function startHarness(
   const cluster = new KubeCluster(kc);
   const updates: RunUpdate[] = [];
   const clock = options.clock ?? systemClock;
-  const checklist = wireChecklist({ dbPath: ':memory:', cluster: options.cluster?.(cluster) ?? cluster, clock, log: pino({ level: 'silent' }), observers: [{ onUpdate: (update) => updates.push(update) }] });
+  const checklist = wireChecklist({ dbPath: ':memory:', cluster: options.cluster?.(cluster) ?? cluster, clock, log: pino({ level: 'silent' }), observers: [{ onUpdate: (update) => updates.push(update) }], ...(options.steps ? { steps: options.steps } : {}) });
   const runbook = defaultRunbook((runbook) => {
     runbook.steps.wait.timeoutSeconds = 20;
     runbook.steps.health.timeoutSeconds = 5;

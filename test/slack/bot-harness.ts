@@ -68,12 +68,15 @@ export interface BotHarnessOptions {
   log?: Logger;
   /** Wraps the bot's cluster (the simulator through client-node) to make it answer as a test needs. */
   cluster?: (real: Cluster) => Cluster;
+  /** Puts something (a fault proxy) between the bot and the simulator: given the simulator's URL, the URL the bot's kubeconfig names. */
+  kubeServer?: (simUrl: string) => Promise<string>;
 }
 
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'oom-check-bot-'));
   const sim = await startSimulator({ scenario: options.scenario ?? 'seed-oom', timeScale: options.timeScale ?? 0.001 });
-  writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfigYaml());
+  const server = options.kubeServer ? await options.kubeServer(sim.url) : sim.url;
+  writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfigYaml().replaceAll(sim.url, server));
   const replica = await startSlackReplica();
   replica.setUsergroupMembers('S0APPROVERS', [GROUPIE.id], 'sre-leads');
   for (const user of [APPROVER, GROUPIE, STRANGER]) replica.setUser(user.id, { name: user.username, real_name: user.username, profile: { display_name: user.username, real_name: user.username } });

@@ -26,9 +26,10 @@ const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
 function parseValue(text: string, line: number): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Prometheus reads values with Go's strconv.ParseFloat, which ignores case in NaN and Inf (prom-client writes "Nan").
+  if (/^\+?inf$/i.test(text)) return Infinity;
+  if (/^-inf$/i.test(text)) return -Infinity;
+  if (/^nan$/i.test(text)) return NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`line ${line}: "${text}" is not a sample value`);
   return Number(text);
 }
@@ -95,7 +96,8 @@ export function parseExposition(text: string): ParsedFamily[] {
       } else f.help = rest;
       return;
     }
-    if (raw.startsWith('#')) return;
+    // The format ignores empty lines (prom-client writes one between families).
+    if (raw.startsWith('#') || raw === '') return;
     const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(raw)?.[0];
     if (!name) throw new Error(`line ${line}: not a sample: ${raw}`);
     let rest = raw.slice(name.length);
@@ -110,10 +112,13 @@ export function parseExposition(text: string): ParsedFamily[] {
     const parts = rest.trim().split(' ');
     if (!rest.startsWith(' ') || parts.length < 1 || parts.length > 2) throw new Error(`line ${line}: expected " value [timestamp]"`);
     const f = family(name);
-    if (current !== f) {
+    // A histogram's or summary's _bucket, _sum and _count samples are one family: contiguous together.
+    const base = /^(.*)_(bucket|sum|count)$/.exec(name)?.[1];
+    const owner = base !== undefined && ['histogram', 'summary'].includes(families.get(base)?.type ?? '') ? families.get(base)! : f;
+    if (current !== owner) {
       if (current) finished.add(current.name);
-      if (finished.has(name)) throw new Error(`line ${line}: samples of ${name} are not contiguous`);
-      current = f;
+      if (finished.has(owner.name)) throw new Error(`line ${line}: samples of ${owner.name} are not contiguous`);
+      current = owner;
     }
     const key = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
     if (series.has(key)) throw new Error(`line ${line}: series ${key} appears twice`);

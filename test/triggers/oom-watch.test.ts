@@ -23,7 +23,7 @@ function watchOn(cluster: Cluster) {
     maxLimitBytes: 4 * 1024 ** 3,
     allowedNamespaces: ['shop'],
     onIncident: (id, created) => created && opened.push({ id, at: performance.now() }),
-    onRelist: (reason) => relists.push(reason),
+    onRelist: (reason, cause) => relists.push(`${cause}: ${reason}`),
   });
   const stop = new AbortController();
   const running = watch.run(stop.signal);
@@ -80,8 +80,8 @@ describe('the watch over the simulator', () => {
 
   test.each<[string, Fault, RegExp | null]>([
     ['a healthy watch', 'pass', null],
-    ['a first watch the server cut', 'reset', /the watch failed/],
-    ['a first watch whose resourceVersion expired (410)', { respond: { status: 200, body: '{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version","reason":"Expired","code":410}}\n' } }, /expired \(410\)/],
+    ['a first watch the server cut', 'reset', /^dropped: the watch failed/],
+    ['a first watch whose resourceVersion expired (410)', { respond: { status: 200, body: '{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version","reason":"Expired","code":410}}\n' } }, /^expired: resourceVersion expired \(410\)/],
   ])('%s: the kill opens its incident within a second', async (_case, firstWatch, relisted) => {
     const w = await setUp(firstWatch);
     const killedAt = await killSeen();

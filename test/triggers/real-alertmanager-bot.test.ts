@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pollUntil } from '../sim/helpers/poll.js';
 import { startBotHarness, type BotHarness } from '../slack/bot-harness.js';
 import { startAlertmanager, type RunningAlertmanager } from '../support/alertmanager/start-alertmanager.js';
+import { scrapeValue } from '../support/scrape-metrics.js';
 
 const TOKEN = 'am-bearer-token-123';
 
@@ -79,7 +80,7 @@ describe('a real Alertmanager posting to the bot', () => {
     am = await startAlertmanager({ webhookUrl: `${h.bot.url}/webhooks/alertmanager`, auth: { bearerToken: 'not-the-token' }, groupInterval: '10s' });
     const pod = await h.oomKilledPod('checkout-');
     await am.postAlerts([alert(pod)]);
-    await pollUntil(async () => (h.bot.metrics.get('oom_check_webhook_auth_failures_total') >= 1 ? true : undefined), 'a refused delivery', 30_000);
+    await pollUntil(async () => ((await scrapeValue(h.bot.url, 'oom_check_webhook_deliveries_total', { outcome: 'unauthorized' })) >= 1 ? true : undefined), 'a refused delivery', 30_000);
     expect(h.bot.checklist.incidents.listIncidents()).toEqual([]);
     expect((h.bot.checklist.db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n).toBe(0);
   }, 60_000);

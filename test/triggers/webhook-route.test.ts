@@ -1,5 +1,6 @@
 import { loadFixture, loadHeadersFixture } from '../support/alertmanager/load-fixture.js';
 import { startBotHarness, type BotHarness } from '../slack/bot-harness.js';
+import { scrapeValue } from '../support/scrape-metrics.js';
 
 const TOKEN = 's3cret-token';
 
@@ -58,7 +59,7 @@ describe('POST /webhooks/alertmanager', () => {
     h = await startBotHarness({ env: { ALERTMANAGER_BEARER_TOKEN: TOKEN } });
     await post('{}', { authorization: 'Bearer guess-1' });
     await post('{}', { authorization: 'Bearer guess-2' });
-    expect(await (await fetch(`${h.bot.url}/metrics`)).text()).toContain('oom_check_webhook_auth_failures_total 2');
+    expect(await scrapeValue(h.bot.url, 'oom_check_webhook_deliveries_total', { outcome: 'unauthorized' })).toBe(2);
   });
 
   test.each([

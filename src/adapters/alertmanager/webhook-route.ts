@@ -3,8 +3,12 @@ import { parseWebhook } from '../../core/alerts/parse-webhook.js';
 import type { AlertStore, Clock, Logger } from '../../core/ports.js';
 import { sendJson, type RouteHandler } from '../../server/bot-server.js';
 import { BodyTooLarge, readBody } from '../../server/read-body.js';
-import type { Metrics } from '../../server/metrics.js';
 import { checkCredentials, type WebhookCredentials } from './check-credentials.js';
+
+/** How a delivery ended, for the deliveries metric: 200, 401, 400, 413, 415, 503 in words. */
+export type WebhookOutcome = 'accepted' | 'unauthorized' | 'invalid' | 'too_large' | 'unsupported' | 'disabled';
+
+const OUTCOME_OF_STATUS: Record<400 | 401 | 413 | 415 | 503, WebhookOutcome> = { 400: 'invalid', 401: 'unauthorized', 413: 'too_large', 415: 'unsupported', 503: 'disabled' };
 
 /** Alertmanager sends at most a few hundred alerts per webhook; 1 MiB is generous and bounds memory. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -14,7 +18,8 @@ export interface WebhookRouteOptions extends WebhookCredentials {
   alerts: AlertStore;
   clock: Clock;
   log: Logger;
-  metrics: Metrics;
+  /** Each delivery's outcome, and how many alerts an accepted one carried. */
+  onDelivery?(outcome: WebhookOutcome, alerts: number): void;
   /** Called after the alerts are persisted and answered: processing happens there, not before the 200. */
   onAccepted(): void;
 }
@@ -25,8 +30,8 @@ export interface WebhookRouteOptions extends WebhookCredentials {
  * soon as the alerts are safe in the database; a re-sent payload inserts nothing new.
  */
 export function webhookRoute(options: WebhookRouteOptions): RouteHandler {
-  const fail = (res: ServerResponse, status: number, error: string) => {
-    options.metrics.count('oom_check_webhook_requests_total', { code: String(status) });
+  const fail = (res: ServerResponse, status: 400 | 401 | 413 | 415 | 503, error: string) => {
+    options.onDelivery?.(OUTCOME_OF_STATUS[status], 0);
     sendJson(res, status, { error });
   };
   return async (req, res) => {
@@ -35,7 +40,6 @@ export function webhookRoute(options: WebhookRouteOptions): RouteHandler {
       return;
     }
     if ((options.bearerToken !== null || options.basicAuth !== null) && !checkCredentials(req.headers.authorization, options)) {
-      options.metrics.count('oom_check_webhook_auth_failures_total');
       options.log.warn({ remote: req.socket.remoteAddress }, 'Alertmanager webhook refused: wrong or missing credentials');
       res.setHeader('www-authenticate', options.bearerToken !== null ? 'Bearer' : 'Basic realm="oom-check"');
       fail(res, 401, 'unauthorized');
@@ -68,8 +72,7 @@ export function webhookRoute(options: WebhookRouteOptions): RouteHandler {
       alerts.map((alert) => ({ ...alert, alertname: alert.labels.alertname ?? '' })),
       options.clock.now().toISOString(),
     );
-    options.metrics.count('oom_check_alerts_received_total', {}, alerts.length);
-    options.metrics.count('oom_check_webhook_requests_total', { code: '200' });
+    options.onDelivery?.('accepted', alerts.length);
     sendJson(res, 200, { status: 'accepted', alerts: alerts.length, new: fresh });
     if (fresh > 0) options.onAccepted();
   };

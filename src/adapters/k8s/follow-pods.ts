@@ -1,5 +1,6 @@
 import type { Pod } from '../../core/k8s-types.js';
-import type { PodChange } from '../../core/ports.js';
+import type { PodChange, RelistCause } from '../../core/ports.js';
+import { WatchIdleError } from './raw-watch.js';
 
 export interface FollowPodsOptions {
   list(): Promise<{ pods: Pod[]; resourceVersion: string }>;
@@ -24,17 +25,17 @@ export async function followPods(options: FollowPodsOptions): Promise<void> {
   const backoff = options.backoffMs ?? BACKOFF_MS;
   let failures = 0;
   let resourceVersion: string | null = null;
-  let reason = 'start';
+  let why: { cause: RelistCause; reason: string } = { cause: 'start', reason: 'start' };
   while (!signal.aborted) {
     if (resourceVersion === null) {
       try {
         const listed = await options.list();
         failures = 0;
         resourceVersion = listed.resourceVersion;
-        options.onChange({ type: 'RELISTED', reason, pods: listed.pods });
+        options.onChange({ type: 'RELISTED', ...why, pods: listed.pods });
       } catch (error) {
         await pause(backoff[Math.min(failures++, backoff.length - 1)]!, signal);
-        reason = `the list failed: ${(error as Error).message}`;
+        why = { cause: 'list-failed', reason: `the list failed: ${(error as Error).message}` };
         continue;
       }
     }
@@ -44,7 +45,7 @@ export async function followPods(options: FollowPodsOptions): Promise<void> {
     const ended = await watchOnce(options, resourceVersion, (version) => (resourceVersion = version));
     if (ended.relist) {
       resourceVersion = null;
-      reason = ended.reason;
+      why = { cause: ended.cause, reason: ended.reason };
     } else if (Date.now() - started < 1000) {
       // A server that ends every watch at once must not spin us.
       await pause(1000, signal);
@@ -52,20 +53,26 @@ export async function followPods(options: FollowPodsOptions): Promise<void> {
   }
 }
 
+interface WatchEnd {
+  relist: boolean;
+  cause: RelistCause;
+  reason: string;
+}
+
 /** One watch, until it ends: whether to list again (and why), or resume from the last version. */
-function watchOnce(options: FollowPodsOptions, from: string, seen: (version: string) => void): Promise<{ relist: boolean; reason: string }> {
+function watchOnce(options: FollowPodsOptions, from: string, seen: (version: string) => void): Promise<WatchEnd> {
   return new Promise((resolve) => {
     let stop: (() => void) | undefined;
-    let outcome: { relist: boolean; reason: string } | null = null;
-    const end = (result: { relist: boolean; reason: string }) => {
+    let outcome: WatchEnd | null = null;
+    const end = (result: WatchEnd) => {
       outcome ??= result;
       stop?.();
     };
-    const onAbort = () => end({ relist: false, reason: 'stopped' });
+    const onAbort = () => end({ relist: false, cause: 'dropped', reason: 'stopped' });
     options.signal.addEventListener('abort', onAbort, { once: true });
     const finish = () => {
       options.signal.removeEventListener('abort', onAbort);
-      resolve(outcome ?? { relist: false, reason: 'the server ended the watch' });
+      resolve(outcome ?? { relist: false, cause: 'dropped', reason: 'the server ended the watch' });
     };
     options
       .watch(
@@ -74,14 +81,16 @@ function watchOnce(options: FollowPodsOptions, from: string, seen: (version: str
           const version = (object as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;
           if (type === 'ERROR') {
             const status = object as { code?: number; message?: string };
-            end({ relist: true, reason: status.code === 410 ? 'resourceVersion expired (410)' : `watch error: ${status.message ?? 'unknown'}` });
+            end(status.code === 410
+              ? { relist: true, cause: 'expired', reason: 'resourceVersion expired (410)' }
+              : { relist: true, cause: 'watch-error', reason: `watch error: ${status.message ?? 'unknown'}` });
             return;
           }
           if (version) seen(version);
           if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') options.onChange({ type, pod: object as Pod });
         },
         (error) => {
-          if (error) outcome ??= { relist: true, reason: `the watch failed: ${(error as Error).message}` };
+          if (error) outcome ??= { relist: true, cause: error instanceof WatchIdleError ? 'idle-timeout' : 'dropped', reason: `the watch failed: ${(error as Error).message}` };
           finish();
         },
       )
@@ -91,7 +100,7 @@ function watchOnce(options: FollowPodsOptions, from: string, seen: (version: str
           if (outcome) stopWatch();
         },
         (error: unknown) => {
-          outcome ??= { relist: true, reason: `the watch could not start: ${(error as Error).message}` };
+          outcome ??= { relist: true, cause: 'dropped', reason: `the watch could not start: ${(error as Error).message}` };
           finish();
         },
       );

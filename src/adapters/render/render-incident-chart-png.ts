@@ -2,7 +2,7 @@ import type { Incident } from '../../core/incident.js';
 import { chartData } from '../../core/postmortem/chart-data.js';
 import { renderChartSvg } from '../../core/postmortem/render-chart-svg.js';
 import type { TimelineEvent } from '../../core/timeline.js';
-import { svgToPng } from './svg-to-png.js';
+import { svgToPng, svgToPngAsync } from './svg-to-png.js';
 
 /**
  * The postmortem chart of an incident as a PNG, for chat: Slack shows an uploaded image inline in
@@ -11,4 +11,9 @@ import { svgToPng } from './svg-to-png.js';
  */
 export function renderIncidentChartPng(incident: Incident, timeline: readonly TimelineEvent[]): Buffer {
   return svgToPng(renderChartSvg(chartData(incident, timeline)), { width: 1920 });
+}
+
+/** The same picture, rendered off the event loop: what the bot posts when an incident closes. */
+export function renderIncidentChartPngAsync(incident: Incident, timeline: readonly TimelineEvent[]): Promise<Buffer> {
+  return svgToPngAsync(renderChartSvg(chartData(incident, timeline)), { width: 1920 });
 }

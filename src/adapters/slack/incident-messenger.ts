@@ -3,9 +3,8 @@ import { SYSTEM_ACTOR } from '../../core/timeline.js';
 import type { ScheduledWork } from '../../runbook/on-schedule.js';
 import { buildCardView } from './card-view.js';
 import { renderCard } from './card-blocks.js';
-import type { Mrkdwn } from './mrkdwn.js';
 import type { Pacer } from './pacer.js';
-import type { ChatRef, OutboundMessage, SlackOutbound } from './slack-outbound.js';
+import type { ChatRef, OutboundMessage, SlackOutbound, ThreadFile } from './slack-outbound.js';
 
 export interface MessengerDeps {
   slack: SlackOutbound;
@@ -116,8 +115,8 @@ export class IncidentMessenger {
     };
   }
 
-  /** A file in the card's thread: the postmortem export. */
-  uploadToThread(incidentId: number, file: { filename: string; title: string; content: string; comment: Mrkdwn }): Promise<void> {
+  /** A file in the card's thread: the postmortem export, the chart at close. */
+  uploadToThread(incidentId: number, file: ThreadFile): Promise<void> {
     return this.enqueue(incidentId, 'files.uploadV2', async () => {
       const chat = await this.ensureCard(incidentId);
       await this.deps.pacer.take();

@@ -7,6 +7,14 @@ export interface OutboundMessage {
   blocks?: types.KnownBlock[];
 }
 
+export interface ThreadFile {
+  filename: string;
+  title: string;
+  /** Text, or a binary file's bytes. */
+  content: string | Buffer;
+  comment: Mrkdwn;
+}
+
 export interface ChatRef {
   channel: string;
   ts: string;
@@ -49,14 +57,14 @@ export class SlackOutbound {
     await this.client.views.open({ trigger_id: triggerId, view });
   }
 
-  /** A file in a thread: the postmortem export. */
-  async upload(thread: ChatRef, file: { filename: string; title: string; content: string; comment: Mrkdwn }): Promise<void> {
+  /** A file in a thread: the postmortem export (text), the incident's chart (a PNG's bytes). */
+  async upload(thread: ChatRef, file: ThreadFile): Promise<void> {
     await this.client.filesUploadV2({
       channel_id: thread.channel,
       thread_ts: thread.ts,
       filename: file.filename,
       title: file.title,
-      content: file.content,
+      ...(typeof file.content === 'string' ? { content: file.content } : { file: file.content }),
       initial_comment: file.comment.text,
     });
   }

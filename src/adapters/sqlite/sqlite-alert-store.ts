@@ -18,6 +18,7 @@ function prepareStatements(db: Database) {
       (alert_key, fingerprint, status, alertname, labels, annotations, starts_at, ends_at, received_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     unprocessed: db.prepare('SELECT * FROM alerts WHERE processed_at IS NULL ORDER BY received_at, rowid LIMIT ?'),
+    countUnprocessed: db.prepare('SELECT count(*) AS n FROM alerts WHERE processed_at IS NULL'),
     mark: db.prepare('UPDATE alerts SET processed_at = ?, outcome = ?, incident_id = ? WHERE alert_key = ? AND processed_at IS NULL'),
     incidentOf: db.prepare(`SELECT incident_id FROM alerts WHERE fingerprint = ? AND status = 'firing' AND incident_id IS NOT NULL
       ORDER BY received_at DESC, rowid DESC LIMIT 1`),
@@ -54,6 +55,11 @@ export class SqliteAlertStore implements AlertStore {
         0,
       ),
     ).immediate();
+  }
+
+  /** Alerts stored and not yet processed: the queue's depth (the partial index answers it). */
+  countUnprocessed(): number {
+    return (this.sql.countUnprocessed.get() as { n: number }).n;
   }
 
   unprocessed(limit: number): StoredAlert[] {

@@ -3,7 +3,7 @@ import { alreadyClosed, checkNewEvent, checkNewIncident, incidentNotFound } from
 import { dedupeKeyFor, type Incident, type NewIncident } from '../../core/incident.js';
 import { ErrorCode, OomCheckError } from '../../core/errors.js';
 import { writing } from './writing.js';
-import type { IncidentFilter, IncidentStore, OpenResult } from '../../core/ports.js';
+import type { IncidentFilter, IncidentListener, IncidentStore, OpenResult } from '../../core/ports.js';
 import { isVerdict, type Verdict } from '../../core/run.js';
 import type { NewTimelineEvent, TimelineData, TimelineEvent, TimelineKind } from '../../core/timeline.js';
 
@@ -94,14 +94,18 @@ function prepareStatements(db: Database) {
 export class SqliteIncidentStore implements IncidentStore {
   private readonly sql: ReturnType<typeof prepareStatements>;
 
-  constructor(private readonly db: Database) {
+  /** `listeners` may grow after construction (the bot adds its own once they exist). */
+  constructor(
+    private readonly db: Database,
+    private readonly listeners: readonly IncidentListener[] = [],
+  ) {
     this.sql = prepareStatements(db);
   }
 
   openIncident(input: NewIncident): OpenResult {
     checkNewIncident(input);
     const dedupeKey = dedupeKeyFor(input);
-    return writing(() => this.db.transaction((): OpenResult => {
+    const result = writing(() => this.db.transaction((): OpenResult => {
       const existing = this.sql.findOpen.get(dedupeKey) as IncidentRow | undefined;
       if (existing) return { incident: toIncident(existing), created: false };
       const row = this.sql.insertIncident.get({
@@ -125,6 +129,8 @@ export class SqliteIncidentStore implements IncidentStore {
       });
       return { incident, created: true };
     }).immediate());
+    if (result.created) this.tell((listener) => listener.opened?.(result.incident));
+    return result;
   }
 
   getIncident(id: number): Incident | undefined {
@@ -160,7 +166,7 @@ export class SqliteIncidentStore implements IncidentStore {
 
   closeIncident(id: number, close: { at: string; verdict: Verdict; actor: string; summary?: string }): Incident {
     checkNewEvent({ incidentId: id, at: close.at, kind: 'incident.closed', actor: close.actor });
-    return writing(() => this.db.transaction((): Incident => {
+    const closed = writing(() => this.db.transaction((): Incident => {
       const row = this.sql.close.get(close.at, close.verdict, id) as IncidentRow | undefined;
       if (!row) {
         const existing = this.getIncident(id);
@@ -176,6 +182,8 @@ export class SqliteIncidentStore implements IncidentStore {
       });
       return toIncident(row);
     }).immediate());
+    this.tell((listener) => listener.closed?.(closed));
+    return closed;
   }
 
   append(event: NewTimelineEvent): TimelineEvent {
@@ -194,6 +202,21 @@ export class SqliteIncidentStore implements IncidentStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * After the commit. Inside someone's outer transaction the write could still roll back, so
+   * listeners are not told then (no caller opens or closes an incident inside one).
+   */
+  private tell(what: (listener: IncidentListener) => void): void {
+    if (this.db.inTransaction) return;
+    for (const listener of this.listeners) {
+      try {
+        what(listener);
+      } catch {
+        // A listener's failure (a metric, a chart) must not undo or fail the incident's write.
+      }
+    }
   }
 
   private insertEvent(event: NewTimelineEvent): TimelineEvent {

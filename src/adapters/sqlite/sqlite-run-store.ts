@@ -35,6 +35,7 @@ function prepareStatements(db: Database) {
     getRun: db.prepare('SELECT * FROM runs WHERE incident_id = ?'),
     getSteps: db.prepare('SELECT * FROM run_steps WHERE incident_id = ? ORDER BY position'),
     unfinished: db.prepare("SELECT incident_id FROM runs WHERE status != 'finished' ORDER BY incident_id"),
+    countWaiting: db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'waiting-approval'"),
     unfinishedFor: db.prepare(`SELECT incident_id FROM runs WHERE status != 'finished' AND json_extract(spec, '$.target.cluster') = ?
       AND json_extract(spec, '$.target.namespace') = ? AND json_extract(spec, '$.target.pod') = ? ORDER BY incident_id LIMIT 1`),
     stepStatus: db.prepare('SELECT status FROM run_steps WHERE incident_id = ? AND step = ?'),
@@ -148,6 +149,11 @@ export class SqliteRunStore implements RunStore {
 
   listUnfinishedRuns(): RunRecord[] {
     return (this.sql.unfinished.all() as Array<{ incident_id: number }>).map((row) => this.getRun(row.incident_id)!);
+  }
+
+  /** Runs whose approval gate waits for a person now. */
+  countWaitingApprovals(): number {
+    return (this.sql.countWaiting.get() as { n: number }).n;
   }
 
   findUnfinishedRun(target: RunTarget): RunRecord | undefined {

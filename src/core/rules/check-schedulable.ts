@@ -8,6 +8,8 @@ export interface NodeCapacity {
   allocatableBytes: number;
   /** Memory already requested by the pods on the node; absent: judged as an empty node. */
   requestedBytes?: number;
+  /** Pods of the workload being patched on the node (counted in requestedBytes). */
+  ownPods?: number;
 }
 
 export type MemoryQuotaAmounts = Partial<Record<'requests.memory' | 'limits.memory' | 'memory', number>>;
@@ -34,6 +36,8 @@ export interface ScheduleCheckInput {
   /** The request the patch writes; null leaves it unset (Kubernetes then uses the limit). */
   newRequestBytes: number | null;
   replicas: number;
+  /** The rollout starts a new pod before it stops an old one (maxUnavailable 0): a surge the quota refuses stalls it. */
+  surgeFirst?: boolean;
   /** null: the nodes could not be read (e.g. no RBAC for nodes); the node check is skipped and noted. */
   nodes: NodeCapacity[] | null;
   quotas: QuotaState[];
@@ -93,7 +97,9 @@ function judge(input: ScheduleCheckInput, limit: number): Judgement {
   if (input.nodes === null) {
     out.notes.push('the nodes could not be read, so node capacity was not checked');
   } else {
-    const free = list(input.nodes).map((n) => ({ n, free: n.allocatableBytes - (n.requestedBytes ?? 0) }));
+    // A rollout that stops an old pod first frees its request on that node; one that surges does not.
+    const freed = (n: NodeCapacity) => (input.surgeFirst !== true && (n.ownPods ?? 0) > 0 ? before.requestBytes : 0);
+    const free = list(input.nodes).map((n) => ({ n, free: n.allocatableBytes - (n.requestedBytes ?? 0) + freed(n) }));
     out.fitsNodes = free.filter(({ free }) => after.requestBytes <= free).length;
     const roomiest = free.reduce<(typeof free)[number] | undefined>((best, f) => (best === undefined || f.free > best.free ? f : best), undefined);
     if (!roomiest) out.upper.push('no node was listed, so no node can take the pod');
@@ -108,8 +114,9 @@ function judge(input: ScheduleCheckInput, limit: number): Judgement {
 
   // Quota rule: judge the steady state, every replica replaced: used + (after - before) x replicas
   // must stay within hard. A rolling update with surge briefly runs an old and a new pod side by
-  // side; if that moment does not fit, new pods wait for old ones to stop, which slows the rollout
-  // but does not refuse the patch, so it is a note, not a problem.
+  // side (at most used + replicas x after - (replicas - 1) x before). If that moment does not fit,
+  // a rollout that may stop an old pod first waits for it (a note); one with maxUnavailable 0 never
+  // stops one, so the quota refuses its surge pod for good (a problem).
   for (const q of list(input.quotas)) {
     for (const key of ['requests.memory', 'memory', 'limits.memory'] as const) {
       const hard = q.hard?.[key];
@@ -123,6 +130,8 @@ function judge(input: ScheduleCheckInput, limit: number): Judgement {
       if (will <= was) continue;
       if (need > hard) {
         out.upper.push(`ResourceQuota ${q.name}: ${key} would reach ${d(need)} (${d(used)} used + ${input.replicas} x ${d(will - was)} more per pod), above its hard ${d(hard)}`);
+      } else if (input.replicas > 0 && need + was > hard && input.surgeFirst === true) {
+        out.upper.push(`ResourceQuota ${q.name}: the rollout starts each new pod before it stops an old one (maxUnavailable 0) and would need ${d(need + was)} of ${key}, above its hard ${d(hard)}: admission refuses the new pod and the rollout stalls`);
       } else if (input.replicas > 0 && need + was > hard) {
         out.notes.push(`ResourceQuota ${q.name}: a rolling update briefly runs an old and a new pod side by side and needs ${d(need + was)} of ${key}, above its hard ${d(hard)}: new pods will wait for old ones to stop`);
       }

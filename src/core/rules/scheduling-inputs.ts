@@ -1,4 +1,5 @@
-import type { LimitRange, Node, ResourceQuota } from '../k8s-types.js';
+import type { LimitRange, Node, Pod, ResourceQuota } from '../k8s-types.js';
+import { effectivePodRequest } from './effective-pod-request.js';
 import { bytesOrNull } from './bytes-or-null.js';
 import type { LimitRangeRule, MemoryQuotaAmounts, NodeCapacity, QuotaState } from './check-schedulable.js';
 
@@ -13,12 +14,24 @@ function amounts(quantities: Record<string, string> | undefined): MemoryQuotaAmo
   return out;
 }
 
+/** What the scheduler counts as taken on a node: the effective requests of its pods that have not terminated. */
+function nodeUsage(pods: Pod[], node: string, own: (pod: Pod) => boolean): { requested: number; own: number } {
+  let requested = 0;
+  let ownPods = 0;
+  for (const pod of pods) {
+    if (pod.spec?.nodeName !== node || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+    requested += effectivePodRequest(pod.spec).requestBytes;
+    if (own(pod)) ownPods++;
+  }
+  return { requested, own: ownPods };
+}
+
 /**
  * What the cluster reports, as check-schedulable reads it: each node's allocatable memory, each
  * quota's memory hard limits and usage (the quota controller's `status`; `spec.hard` until it has
  * run), each LimitRange's container memory bounds. Unreadable quantities are left out.
  */
-export function schedulingInputs(objects: { nodes: Node[] | null; quotas: ResourceQuota[]; limitRanges: LimitRange[] }): {
+export function schedulingInputs(objects: { nodes: Node[] | null; pods?: Pod[] | null; quotas: ResourceQuota[]; limitRanges: LimitRange[] }, own: (pod: Pod) => boolean = () => false): {
   nodes: NodeCapacity[] | null;
   quotas: QuotaState[];
   limitRanges: LimitRangeRule[];
@@ -26,7 +39,9 @@ export function schedulingInputs(objects: { nodes: Node[] | null; quotas: Resour
   const nodes =
     objects.nodes?.flatMap((node) => {
       const allocatable = bytesOrNull(node.status?.allocatable?.memory);
-      return allocatable === null ? [] : [{ name: node.metadata.name, allocatableBytes: allocatable }];
+      if (allocatable === null) return [];
+      const usage = objects.pods ? nodeUsage(objects.pods, node.metadata.name, own) : null;
+      return [{ name: node.metadata.name, allocatableBytes: allocatable, ...(usage ? { requestedBytes: usage.requested, ownPods: usage.own } : {}) }];
     }) ?? null;
   const quotas = objects.quotas
     .map((quota) => ({ name: quota.metadata.name, hard: amounts(quota.status?.hard ?? quota.spec?.hard), used: amounts(quota.status?.used) }))

@@ -12,6 +12,7 @@ import { planMemoryLimit } from '../../core/rules/plan-memory-limit.js';
 import { schedulingInputs } from '../../core/rules/scheduling-inputs.js';
 import type { ProposeResult } from '../../core/step-results.js';
 import { quickDowngradeFinding } from '../proposal/quick-downgrade-finding.js';
+import { rolloutWaitsForNewPod } from '../../core/rules/rollout-overlap.js';
 import { readScheduleFacts } from '../proposal/read-schedule-facts.js';
 import type { Step, StepOutcome } from '../step-types.js';
 
@@ -57,9 +58,11 @@ export const proposeStep: Step<'propose'> = async ({ incident, run, runbook, clu
 
   const replicas = workload.kind === 'DaemonSet' ? null : (workload.spec.replicas ?? 1);
   const facts = await readScheduleFacts(cluster, incident.namespace);
-  const inputs = schedulingInputs(facts);
-  const check = (limitBytes: number, requestBytes: number | null) =>
-    checkSchedulable({ podSpec: workload.spec.template.spec, container: { kind: detect.containerKind, name: detect.container }, newLimitBytes: limitBytes, newRequestBytes: requestBytes, replicas: replicas ?? 1, ...inputs, maxBytes: run.spec.maxLimitBytes, roundToBytes });
+  const selector = Object.entries(workload.spec.selector.matchLabels ?? {});
+  const inputs = schedulingInputs(facts, (pod) => pod.metadata.namespace === incident.namespace && selector.length > 0 && selector.every(([key, value]) => pod.metadata.labels?.[key] === value));
+  const surgeFirst = rolloutWaitsForNewPod(workload);
+  const check = (limitBytes: number, requestBytes: number | null, surge = surgeFirst) =>
+    checkSchedulable({ podSpec: workload.spec.template.spec, container: { kind: detect.containerKind, name: detect.container }, newLimitBytes: limitBytes, newRequestBytes: requestBytes, replicas: replicas ?? 1, surgeFirst: surge, ...inputs, maxBytes: run.spec.maxLimitBytes, roundToBytes });
   let schedule = check(plan.limitBytes, plan.requestBytes);
   let limitBytes = plan.limitBytes;
   let rationale = plan.rule;
@@ -67,7 +70,12 @@ export const proposeStep: Step<'propose'> = async ({ incident, run, runbook, clu
   if (!schedule.fits) {
     const fallback = schedule.largestThatFits;
     if (fallback === null || current === null || fallback <= current) {
-      return noPlan(`${plan.limit} would not run: ${schedule.problems.join('; ')}. No limit above ${currentLimit ?? 'the current one'} fits: free capacity, or raise the quota or LimitRange first.`);
+      // The surge is what does not fit: a rollout that stops the old pod first would run it.
+      const withoutSurge = surgeFirst && check(plan.limitBytes, plan.requestBytes, false).fits;
+      const way = withoutSurge
+        ? `it would run if the rollout stopped the old pod first (strategy Recreate, or rollingUpdate.maxUnavailable of at least 1), at the cost of downtime`
+        : 'free capacity, or raise the quota or LimitRange first';
+      return noPlan(`${plan.limit} would not run: ${schedule.problems.join('; ')}. No limit above ${currentLimit ?? 'the current one'} fits: ${way}.`);
     }
     // The most that can run, said plainly: it may not be enough, and the approver should know why.
     findings.push({ title: `${plan.limit} would not schedule`, severity: 'warning', detail: `${schedule.problems.join('; ')}. Proposing ${describeBytes(fallback)} instead, the most that fits; it may not be enough.` });

@@ -109,6 +109,26 @@ describe('verdicts', () => {
   });
 });
 
+describe('a rollout that surges (maxUnavailable 0) keeps the old pod until the new one runs', () => {
+  const quota = [{ name: 'team-quota', hard: { 'requests.memory': 2 * Gi }, used: { 'requests.memory': 1280 * Mi } }];
+
+  test('the quota refuses its surge pod for good: a problem, not a note', () => {
+    const result = check({ ...guaranteed512, replicas: 2, quotas: quota, surgeFirst: true });
+    expect(result.fits).toBe(false);
+    expect(result.problems).toEqual([
+      'ResourceQuota team-quota: the rollout starts each new pod before it stops an old one (maxUnavailable 0) and would need 2176Mi of requests.memory, above its hard 2Gi: admission refuses the new pod and the rollout stalls',
+    ]);
+  });
+
+  test("on a node holding one of the workload's pods: stopping first frees its request, surging does not", () => {
+    const nodes = [{ name: 'node-a', allocatableBytes: 1 * Gi, requestedBytes: 640 * Mi, ownPods: 1 }];
+    // before: max(init 32Mi, app 128Mi) = 128Mi; after, Guaranteed 512Mi: 512Mi. Free: 384Mi, or 512Mi once the old pod stops.
+    expect(check({ ...guaranteed512, replicas: 1, nodes, surgeFirst: false })).toMatchObject({ fits: true, fitsNodes: 1 });
+    expect(check({ ...guaranteed512, replicas: 1, nodes, surgeFirst: true })).toMatchObject({ fits: false, fitsNodes: 0 });
+    expect(check({ ...guaranteed512, replicas: 1, nodes: [{ ...nodes[0]!, ownPods: 0 }], surgeFirst: false })).toMatchObject({ fits: false });
+  });
+});
+
 describe('notes that do not refuse', () => {
   test('a rolling update that does not fit the quota for a moment', () => {
     const result = check({ ...guaranteed512, replicas: 2, quotas: [{ name: 'team-quota', hard: { 'requests.memory': 2 * Gi }, used: { 'requests.memory': 1280 * Mi } }] });

@@ -22,6 +22,8 @@ export interface StartAlertmanagerOptions {
   groupInterval?: string;
   repeatInterval?: string;
   maxAlerts?: number;
+  /** A whole configuration instead of the one built from the options above, given the temporary directory (for secret files). */
+  config?: (dir: string) => string;
   /** Defaults to the Debian package's binary. */
   binary?: string;
   /** How long to wait for `GET /-/ready`. */
@@ -145,7 +147,7 @@ export async function startAlertmanager(options: StartAlertmanagerOptions): Prom
   const binary = requireTool(options.binary ?? ALERTMANAGER_BINARY, 'prometheus-alertmanager');
   const dir = mkdtempSync(join(tmpdir(), 'oom-check-alertmanager-'));
   try {
-    writeFileSync(join(dir, 'alertmanager.yml'), configYaml(options, dir));
+    writeFileSync(join(dir, 'alertmanager.yml'), options.config ? options.config(dir) : configYaml(options, dir));
     // The free port can be taken between the probe and Alertmanager's bind: try a few.
     for (let attempt = 1; ; attempt++) {
       const url = `http://127.0.0.1:${await freePort()}`;

@@ -15,6 +15,12 @@ export interface StartPrometheusOptions {
   openMetrics?: string;
   /** Absolute paths of rule files to load; they are evaluated every second. */
   ruleFiles?: string[];
+  /** Scrape and rule evaluation interval; default 1s. */
+  scrapeInterval?: string;
+  /** Scrape jobs: each job's targets (`host:port`, path /metrics). */
+  scrape?: Array<{ job: string; targets: string[] }>;
+  /** Alertmanagers (`http://host:port`) that firing alerts go to. */
+  alertmanagers?: string[];
   /** Puts the whole web API behind basic auth (`--web.config.file`): `hash` is the bcrypt of `password`. */
   basicAuth?: { username: string; password: string; bcryptHash: string };
 }
@@ -40,7 +46,7 @@ export interface RunningPrometheus extends LocalProcess {
 /**
  * Starts the real Prometheus (Debian `prometheus`) on a free port of 127.0.0.1, on a TSDB in a
  * temporary directory, optionally backfilled with `promtool tsdb create-blocks-from openmetrics`,
- * with nothing to scrape, and waits for `/-/ready` (the TSDB is open). Rules are evaluated every
+ * scraping the given targets (none by default) and alerting to the given Alertmanagers, and waits for `/-/ready` (the TSDB is open). Rules are evaluated every
  * second. Retention is 100 years: time retention counts back from the newest block, and fixtures
  * may be dated anywhere.
  */
@@ -54,7 +60,13 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
       const outcome = await runTool(requireTool(PROMTOOL_BINARY, 'prometheus'), ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', join(dir, 'history.om'), data], 60_000);
       if (outcome.exitCode !== 0) throw new Error(`promtool could not backfill the history:\n${outcome.output}`);
     }
-    writeFileSync(join(dir, 'prometheus.yml'), stringify({ global: { scrape_interval: '1s', evaluation_interval: '1s' }, rule_files: options.ruleFiles ?? [], scrape_configs: [] }));
+    const config = {
+      global: { scrape_interval: options.scrapeInterval ?? '1s', evaluation_interval: options.scrapeInterval ?? '1s' },
+      rule_files: options.ruleFiles ?? [],
+      scrape_configs: (options.scrape ?? []).map((job) => ({ job_name: job.job, scrape_timeout: '1s', static_configs: [{ targets: job.targets }] })),
+      ...(options.alertmanagers ? { alerting: { alertmanagers: [{ static_configs: [{ targets: options.alertmanagers.map((url) => new URL(url).host) }] }] } } : {}),
+    };
+    writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
     const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${data}`, '--storage.tsdb.retention.time=36500d', '--log.level=warn'];
     const headers: Record<string, string> = {};
     if (options.basicAuth) {
