@@ -28,8 +28,12 @@ describe('the bundled artifact', () => {
       );
     });
 
+  // Its own folder, removed by name: were beforeAll to fail before `work` moves into it, removing
+  // `work/..` would remove the whole temporary folder (every other test's and tool's files).
+  let root = '';
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'oom-check-artifact-'));
+    root = mkdtempSync(join(tmpdir(), 'oom-check-artifact-'));
+    work = root;
     artifact = await bundleArtifact({ outDir: join(work, 'app') });
     entry = join(artifact.outDir, ENTRY);
     listing = files(artifact.outDir);
@@ -37,7 +41,9 @@ describe('the bundled artifact', () => {
     work = join(work, 'cwd');
   }, 60_000);
 
-  afterAll(() => rmSync(join(work, '..'), { recursive: true, force: true }));
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
 
   test('holds the bundle, the SQLite addon and the data files, nothing else, under 30 MB', () => {
     expect(readdirSync(artifact.outDir).sort()).toEqual([...ARTIFACT_ENTRIES].sort());
