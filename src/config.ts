@@ -7,6 +7,8 @@ import { DEFAULT_ALERT_LABELS, DEFAULT_ALERT_NAMES } from './core/alerts/map-ale
 import { ErrorCode, OomCheckError } from './core/errors.js';
 import { isQuantity, parseQuantity } from './core/quantity.js';
 import { runbooksDir } from './paths.js';
+import { escalationSection } from './config/escalation-section.js';
+import { policiesSection } from './config/policies-section.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const SLACK_APPROVER = /^[UWS][A-Z0-9]{2,}$/;
@@ -215,15 +217,10 @@ const sectionSchemas = {
         .default('* * * * *')
         .refine((text) => text === 'off' || cron.validate(text), { error: 'must be a cron expression such as "* * * * *" (every minute) or off' }),
       OOM_CHECK_WATCH: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
-      OOM_CHECK_REMIND_AFTER: z
-        .string()
-        .default('10m')
-        .refine((text) => text === 'off' || /^\d+(s|m|h)$/.test(text), { error: 'must be a duration such as 90s, 10m or 1h, or off' }),
     })
     .transform((env) => ({
       sweep: env.OOM_CHECK_SWEEP_SCHEDULE === 'off' ? null : env.OOM_CHECK_SWEEP_SCHEDULE,
       watch: env.OOM_CHECK_WATCH === 'on',
-      remindAfterMs: env.OOM_CHECK_REMIND_AFTER === 'off' ? null : durationMs(env.OOM_CHECK_REMIND_AFTER),
     })),
   cluster: z
     .object({
@@ -322,6 +319,8 @@ const sectionSchemas = {
       maxMemoryLimit: env.OOM_CHECK_MAX_MEMORY_LIMIT,
       maxMemoryLimitBytes: parseQuantity(env.OOM_CHECK_MAX_MEMORY_LIMIT),
     })),
+  policies: policiesSection,
+  escalation: escalationSection,
 };
 
 export type ConfigSection = keyof typeof sectionSchemas;

@@ -6,7 +6,7 @@ import { startSchedules } from './adapters/cron/schedules.js';
 import { KubeCluster } from './adapters/k8s/kube-cluster.js';
 import { loadKubeConfig } from './adapters/k8s/load-kube-config.js';
 import { Pacer } from './adapters/slack/pacer.js';
-import { remindApprovers } from './adapters/slack/remind-approvers.js';
+import { escalationSchedule } from './adapters/slack/escalate-approvals.js';
 import type { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
 import { Approvers } from './adapters/slack/approvers.js';
 import { IncidentMessenger } from './adapters/slack/incident-messenger.js';
@@ -67,7 +67,7 @@ export interface Bot {
  * runs are resumed and the alerts left unprocessed are processed.
  */
 export async function startBot(options: BotOptions): Promise<Bot> {
-  const config = loadConfig(options.env, ['store', 'server', 'slack', 'cluster', 'runbook', 'log', 'alertmanager', 'schedule', 'prometheus', 'registry']);
+  const config = loadConfig(options.env, ['store', 'server', 'slack', 'cluster', 'runbook', 'log', 'alertmanager', 'schedule', 'prometheus', 'registry', 'policies', 'escalation']);
   const log = options.log ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
   const runbook = loadRunbook(config.runbook.path);
@@ -75,7 +75,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const observers: RunObserver[] = [];
   const incidentListeners: IncidentListener[] = [];
   const late: { context?: SlackContext } = {};
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, incidentListeners, busyTimeoutMs: BOT_BUSY_TIMEOUT_MS, steps: checklistSteps(outsideSources(config)) });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, incidentListeners, busyTimeoutMs: BOT_BUSY_TIMEOUT_MS, steps: checklistSteps(outsideSources(config)), policies: config.policies.file });
   const { alerts } = checklist;
   const requestLog = new SqliteRequestLog(checklist.db);
   const metrics = new BotMetrics({ approvalsWaiting: () => checklist.runs.countWaitingApprovals(), alertQueueDepth: () => alerts.countUnprocessed() });
@@ -157,17 +157,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     return runs;
   });
   drainAlerts();
-  // Expiry, orphaned runs and the cards' live clock follow the store on the bot's clock; cron keeps the sweep and reminders.
+  // Expiry, escalation, orphaned runs and the cards' live clock follow the store on the bot's clock; cron keeps the sweep.
   const stopping = new AbortController();
-  const ownSchedules = [checklist.lifecycle.expirySchedule(), checklist.runner.orphanSchedule(), messenger.clockSchedule()].map((work) => onSchedule(clock, log, stopping.signal, work));
+  const escalation = config.escalation.enabled ? [escalationSchedule(() => late.context!, { approvers: config.slack.approvers, oncallGroup: config.escalation.oncallGroup, remindAfterMs: config.escalation.remindAfterMs })] : [];
+  const ownSchedules = [checklist.lifecycle.expirySchedule(), ...escalation, checklist.runner.orphanSchedule(), messenger.clockSchedule()].map((work) => onSchedule(clock, log, stopping.signal, work));
   const onRelist = (_reason: string, cause: string) => metrics.watchRestarts.inc({ cluster: checklist.cluster.name, reason: cause });
   const watching = config.schedule.watch ? new OomWatch({ ...triggered, onRelist }).run(stopping.signal) : Promise.resolve();
   const schedules = startSchedules(
     [
       ...(config.schedule.sweep ? [{ name: 'sweep', schedule: config.schedule.sweep, run: () => sweep(triggered) }] : []),
-      ...(config.schedule.remindAfterMs
-        ? [{ name: 'remind-approvers', schedule: config.schedule.remindAfterMs < 60_000 ? '* * * * * *' : '* * * * *', run: () => remindApprovers(late.context!, config.slack.approvers, config.schedule.remindAfterMs!) }]
-        : []),
     ],
     log,
   );

@@ -4,10 +4,15 @@ import type { Database } from 'better-sqlite3';
 import { openDatabase } from './adapters/sqlite/open-database.js';
 import { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
 import { SqliteIncidentStore } from './adapters/sqlite/sqlite-incident-store.js';
+import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log.js';
+import { SqlitePolicyHistory } from './adapters/sqlite/sqlite-policy-history.js';
+import type { PolicyFile } from './core/policy/policy-schema.js';
 import { SqliteRunStore } from './adapters/sqlite/sqlite-run-store.js';
 import type { Clock, Cluster, IncidentListener, Logger } from './core/ports.js';
 import type { RunObserver } from './core/run.js';
-import type { ChecklistSteps } from './runbook/checklist-steps.js';
+import { CHECKLIST_STEPS, type ChecklistSteps } from './runbook/checklist-steps.js';
+import { PolicyGate } from './runbook/policy-gate.js';
+import { approveStep } from './runbook/steps/approve-step.js';
 import { Lifecycle } from './runbook/lifecycle.js';
 import { DEFAULT_CLAIM_TTL_MS, RunClaims } from './runbook/run-claims.js';
 import { RunReporter } from './runbook/run-reporter.js';
@@ -18,6 +23,8 @@ export interface WiredChecklist {
   incidents: SqliteIncidentStore;
   runs: SqliteRunStore;
   alerts: SqliteAlertStore;
+  /** Every command and click (Slack, the CLI), append-only. */
+  audit: SqliteAuditLog;
   cluster: Cluster;
   runner: Runner;
   lifecycle: Lifecycle;
@@ -65,6 +72,8 @@ export function wireChecklist(options: {
    * waits synchronously, so a long wait would freeze the whole process (health checks included).
    */
   busyTimeoutMs?: number;
+  /** Self-heal policies (OOM_CHECK_POLICIES): the approve step asks them first. None: a person decides. */
+  policies?: PolicyFile | null;
 }): WiredChecklist {
   const { db } = openDatabase(options.dbPath);
   if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
@@ -76,12 +85,15 @@ export function wireChecklist(options: {
   const claims = new RunClaims(runs, clock, { owner: processOwner(), ttlMs: options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS, isGone: ownerIsGone });
   const firingAlerts = (incidentId: number) => alerts.firingFingerprints(incidentId).length;
   const lifecycle = new Lifecycle({ incidents, runs, cluster, clock, log, reporter, claims, firingAlerts });
-  const runner = new Runner({ incidents, runs, cluster, clock, log, reporter, claims, lifecycle, ...(options.steps ? { steps: options.steps } : {}) });
+  const gate = options.policies ? new PolicyGate({ file: options.policies, history: new SqlitePolicyHistory(db), cluster }) : null;
+  const steps = gate ? { ...(options.steps ?? CHECKLIST_STEPS), approve: approveStep(gate) } : options.steps;
+  const runner = new Runner({ incidents, runs, cluster, clock, log, reporter, claims, lifecycle, ...(steps ? { steps } : {}) });
   return {
     db,
     incidents,
     runs,
     alerts,
+    audit: new SqliteAuditLog(db),
     cluster,
     runner,
     lifecycle,

@@ -36,7 +36,16 @@ describe('loadConfig', () => {
       alertNames: ['KubeInitContainerOOMKilled', 'KubeContainerOOMKilled'],
       labels: { namespace: 'namespace', pod: 'pod', container: 'container' },
     });
-    expect(config.schedule).toEqual({ sweep: '* * * * *', watch: true, remindAfterMs: 600_000 });
+    expect(config.schedule).toEqual({ sweep: '* * * * *', watch: true });
+  });
+
+  test('escalation and policies: the runbook says when, the environment whom; no policies file, nothing automatic', () => {
+    expect(loadConfig({}, ['escalation', 'policies'])).toEqual({ escalation: { oncallGroup: null, enabled: true, remindAfterMs: null }, policies: { path: null, file: null } });
+    expect(loadConfig({ SLACK_ONCALL_GROUP: 'S0ONCALL', OOM_CHECK_REMIND_AFTER: '90s' }, ['escalation']).escalation).toEqual({ oncallGroup: 'S0ONCALL', enabled: true, remindAfterMs: 90_000 });
+    expect(loadConfig({ OOM_CHECK_REMIND_AFTER: 'off' }, ['escalation']).escalation).toMatchObject({ enabled: false });
+    const message = problemsOf({ SLACK_ONCALL_GROUP: '#oncall', OOM_CHECK_POLICIES: '/nonexistent/policies.yaml' }, ['escalation', 'policies']);
+    expect(message).toContain('SLACK_ONCALL_GROUP="#oncall" must be a Slack user-group ID (S…)');
+    expect(message).toContain('OOM_CHECK_POLICIES="/nonexistent/policies.yaml" names a policies file that cannot be used: policies file /nonexistent/policies.yaml cannot be read (ENOENT)');
   });
 
   test('reads every variable of a full Slack setup', () => {
@@ -130,14 +139,14 @@ describe('loadConfig', () => {
   test('the webhook is closed without credentials unless explicitly insecure; names, labels and schedules are validated', () => {
     expect(loadConfig({}, ['alertmanager']).alertmanager.enabled).toBe(false);
     const config = loadConfig(
-      { ALERTMANAGER_BEARER_TOKEN: 's3cret-token', OOM_CHECK_ALERT_NAMES: 'MyOOM', OOM_CHECK_ALERT_LABELS: 'pod=pod_name, namespace=exported_namespace', OOM_CHECK_SWEEP_SCHEDULE: 'off', OOM_CHECK_REMIND_AFTER: '90s' },
+      { ALERTMANAGER_BEARER_TOKEN: 's3cret-token', OOM_CHECK_ALERT_NAMES: 'MyOOM', OOM_CHECK_ALERT_LABELS: 'pod=pod_name, namespace=exported_namespace', OOM_CHECK_SWEEP_SCHEDULE: 'off' },
       ['alertmanager', 'schedule'],
     );
     expect(config.alertmanager).toMatchObject({ alertNames: ['MyOOM'], labels: { namespace: 'exported_namespace', pod: 'pod_name', container: 'container' } });
-    expect(config.schedule).toEqual({ sweep: null, watch: true, remindAfterMs: 90_000 });
+    expect(config.schedule).toEqual({ sweep: null, watch: true });
     const message = problemsOf(
       { ALERTMANAGER_INSECURE: 'yes', OOM_CHECK_ALERT_LABELS: 'node=x', OOM_CHECK_SWEEP_SCHEDULE: 'every minute', OOM_CHECK_REMIND_AFTER: '10 minutes' },
-      ['alertmanager', 'schedule'],
+      ['alertmanager', 'schedule', 'escalation'],
     );
     expect(message).toContain('ALERTMANAGER_INSECURE="yes" must be true or false');
     expect(message).toContain('OOM_CHECK_ALERT_LABELS="node=x" must map namespace, pod and container to label names');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, isOomCheckError } from '../core/errors.js';
+import { systemClock } from '../adapters/clock/system-clock.js';
 import { packageRoot } from '../paths.js';
 import { writeLine, type CliIo } from './cli-io.js';
 import { ExitCode } from './exit-codes.js';
@@ -15,6 +16,7 @@ type Command = (args: string[], io: CliIo) => Promise<ExitCode>;
  * command does not use is neither parsed nor held in memory.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  audit: async () => (await import('./commands/audit-command.js')).auditCommand,
   demo: async () => (await import('./commands/demo-command.js')).demoCommand,
   export: async () => (await import('./commands/export-command.js')).exportCommand,
   migrate: async () => (await import('./commands/migrate-command.js')).migrateCommand,
@@ -27,6 +29,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     return async (args, io) => (await runSimCommand(args, io.stdout, { err: io.stderr })) as ExitCode;
   },
 };
+
+/** The commands that act on incidents or read them out: each run is a row in the audit log. */
+const AUDITED_COMMANDS: ReadonlySet<string> = new Set(['run', 'rollback', 'resolve', 'export', 'audit']);
 
 /** Errors that are the user's input to fix: exit code 2. */
 const USAGE_ERRORS: ReadonlySet<string> = new Set([ErrorCode.UsageInvalid, ErrorCode.ConfigInvalid, ErrorCode.TargetInvalid, ErrorCode.RunbookInvalid]);
@@ -71,13 +76,40 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     return ExitCode.Usage;
   }
   const command = await load();
+  const startedAt = systemClock.now();
+  // Loaded only for the commands it records: --version and help stay as light as they were.
+  const audit = async (exit: { code: number; message?: string; databaseUnusable?: boolean }) => {
+    if (AUDITED_COMMANDS.has(name) && !exit.databaseUnusable) (await import('./audit-cli.js')).auditCommandLine(io, startedAt, name, args, exit);
+  };
+  let exit: Awaited<ReturnType<typeof runCommand>>;
   try {
-    return await command(args, io);
+    exit = await runCommand(command, args, io);
+  } catch (error) {
+    await audit({ code: ExitCode.Failure, message: `crashed: ${(error as Error).message}` });
+    throw error;
+  }
+  await audit(exit);
+  return exit.code;
+}
+
+/** The command failed on the database itself (and said so): there is nowhere to write its audit row. */
+const DATABASE_ERRORS: ReadonlySet<string> = new Set([
+  ErrorCode.DatabaseNotFound,
+  ErrorCode.DatabaseUnusable,
+  ErrorCode.DatabaseNeedsMigration,
+  ErrorCode.DatabaseNewerThanCode,
+  ErrorCode.MigrationChecksumMismatch,
+  ErrorCode.MigrationFileInvalid,
+  ErrorCode.StorageFull,
+]);
+
+async function runCommand(command: Command, args: string[], io: CliIo): Promise<{ code: ExitCode; message?: string; databaseUnusable?: boolean }> {
+  try {
+    return { code: await command(args, io) };
   } catch (error) {
     if (!isOomCheckError(error)) throw error;
     writeLine(io.stderr, error.message);
-    if (USAGE_ERRORS.has(error.code)) return ExitCode.Usage;
-    if (error.code === ErrorCode.RunClaimed) return ExitCode.RunHeldElsewhere;
-    return NOT_FOUND_ERRORS.has(error.code) ? ExitCode.NotFound : ExitCode.Failure;
+    const code = USAGE_ERRORS.has(error.code) ? ExitCode.Usage : error.code === ErrorCode.RunClaimed ? ExitCode.RunHeldElsewhere : NOT_FOUND_ERRORS.has(error.code) ? ExitCode.NotFound : ExitCode.Failure;
+    return { code, message: error.message, ...(DATABASE_ERRORS.has(error.code) ? { databaseUnusable: true } : {}) };
   }
 }

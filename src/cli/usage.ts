@@ -51,8 +51,18 @@ Writes the postmortem of an incident from the timeline in the database (OOM_CHEC
   --out FILE         write to FILE instead of standard output: replaced in one step, its folder
                      created if missing; never the database or its -wal/-shm files
 
-Reads the database without changing it, so a read-only database can be exported; one that
-needs migrating is refused: run oom-check migrate first.`,
+Reads the database without migrating it, so a read-only database can be exported (its audit
+row then cannot be written, and export says so); one that needs migrating is refused: run
+oom-check migrate first. Its only write is its own row in the audit log.`,
+  audit: `Usage: oom-check audit [--since T] [--format jsonl|text]
+
+Prints the audit log, oldest first: every /oom-check command and button press in Slack (allowed
+or refused) and every oom-check run, rollback, resolve, export and audit, with who, where (the
+Slack channel, or cli:<host>), what and the result. Rows cannot be changed or removed.
+  --since T          only rows at or after T: an ISO time (2026-11-27T10:00:00Z, 2026-11-27)
+                     or how long ago (90m, 24h, 7d)
+  --format jsonl|text
+                     one JSON object per line for a SIEM (default), or one line of text per row`,
   migrate: `Usage: oom-check migrate
 
 Creates the database (OOM_CHECK_DB_PATH) if needed and applies pending migrations in order.
@@ -70,6 +80,7 @@ Commands:
   rollback <incident-id> restore the limit a patch replaced
   resolve <incident-id>  close an incident left open once the workload runs again
   export <incident-id>   write an incident's postmortem (Markdown, JSON or HTML)
+  audit                  print the audit log of commands and clicks (JSON lines or text)
   migrate                create or upgrade the database
   sim --scenario FILE    run the Kubernetes API simulator
   help [command]         show this help, or a command's

@@ -23,6 +23,8 @@ export const ErrorCode = {
   IncidentInvalid: 'incident_invalid',
   TimelineEventInvalid: 'timeline_event_invalid',
   RunbookInvalid: 'runbook_invalid',
+  /** The self-heal policies file (OOM_CHECK_POLICIES) does not parse or breaks a rule. */
+  PoliciesInvalid: 'policies_invalid',
   TargetInvalid: 'target_invalid',
   /** A run's stored state does not parse: the database was edited or written by a broken release. */
   RunStateInvalid: 'run_state_invalid',

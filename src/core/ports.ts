@@ -1,3 +1,4 @@
+import type { AuditEntry, NewAuditEntry } from './audit.js';
 import type { Incident, IncidentStatus, NewIncident, WorkloadRef } from './incident.js';
 import type { LimitRange, Node, ObjectMeta, OwnerReference, Pod, PodEvent, ResourceQuota, Workload } from './k8s-types.js';
 import type { RunClaim, RunRecord, RunSpec, RunStatus, RunTarget, StepName, StepStatus, Verdict } from './run.js';
@@ -65,6 +66,19 @@ export interface IncidentStore {
   appendMany(events: readonly NewTimelineEvent[]): TimelineEvent[];
   timeline(incidentId: number): TimelineEvent[];
   close(): void;
+}
+
+/** Every command and click, append-only (the database refuses to change or remove a row). */
+export interface AuditLog {
+  record(entry: NewAuditEntry): AuditEntry;
+  /** Rows at or after `since` (ISO), oldest first, from `afterSeq` on when given. */
+  list(filter?: { since?: string; afterSeq?: number }): AuditEntry[];
+}
+
+/** What a self-heal policy counts: the workload's earlier automatic fixes, from the timeline. */
+export interface PolicyHistory {
+  /** When a policy approved a fix of the workload with this dedupe key (any incident), at or after `since` (ISO). */
+  automaticFixes(workloadKey: string, since: string): string[];
 }
 
 export interface ProxyResponse {

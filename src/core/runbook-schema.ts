@@ -16,7 +16,7 @@ const quantity = z.preprocess(
 );
 const strictObject = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : undefined) });
 
-export const runbookSchema = strictObject({
+const runbookFields = strictObject({
   apiVersion: z.literal('oom-check/v1', { error: 'must be oom-check/v1' }),
   kind: z.literal('Runbook', { error: 'must be Runbook' }),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'must be a lower-case name such as oom-initcontainer' }),
@@ -63,7 +63,14 @@ export const runbookSchema = strictObject({
     }),
     approve: strictObject({
       mode: z.enum(['manual', 'auto'], { error: 'must be manual or auto' }),
-      timeoutSeconds: seconds(7 * 24 * 3600),
+      // Unset: the budget. An approval nobody gives ends the run ("not approved in time") on its own schedule.
+      timeoutSeconds: seconds(7 * 24 * 3600).optional(),
+      // While it waits: the approvers are pinged again in the card's thread, then the on-call group
+      // (SLACK_ONCALL_GROUP) is mentioned; null turns one off. A time at or past the timeout never comes.
+      escalation: strictObject({
+        remindApproversAfterSeconds: seconds(7 * 24 * 3600).nullable().default(60),
+        mentionOncallAfterSeconds: seconds(7 * 24 * 3600).nullable().default(120),
+      }).default({ remindApproversAfterSeconds: 60, mentionOncallAfterSeconds: 120 }),
     }),
     apply: strictObject({
       dryRunFirst: z.boolean(),
@@ -91,6 +98,12 @@ export const runbookSchema = strictObject({
     maxImageMiB: z.number().positive(),
   }),
 });
+
+/** The runbook with its defaults that depend on other fields filled in (the approval timeout is the budget's). */
+export const runbookSchema = runbookFields.transform((runbook) => ({
+  ...runbook,
+  steps: { ...runbook.steps, approve: { ...runbook.steps.approve, timeoutSeconds: runbook.steps.approve.timeoutSeconds ?? runbook.budgetSeconds } },
+}));
 
 export type Runbook = z.output<typeof runbookSchema>;
 export type RunbookStepName = keyof Runbook['steps'];

@@ -96,6 +96,8 @@ export const approvalResultSchema = z.object({
   at: text,
   /** The limit approved (the proposal, or an edited one); absent when rejected. */
   limit: text.optional(),
+  /** Approved by a self-heal policy: which, and this fix's number of the most its window allows. */
+  policy: z.object({ name: text, fixNumber: z.number().int().positive(), maxFixes: z.number().int().positive(), windowSeconds: z.number().positive() }).optional(),
 });
 
 const limitsBefore = z.object({ limit: text.nullable(), request: text.nullable() });

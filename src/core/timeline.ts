@@ -15,6 +15,8 @@ export const TIMELINE_KINDS = [
   'step.skipped',
   'finding',
   'decision',
+  'policy.refused',
+  'escalation',
   'patch.intent',
   'patch.applied',
   'patch.rolled-back',
@@ -57,6 +59,9 @@ export const SYSTEM_ACTOR = 'oom-check';
  *   (string maps); an intent is written before the request that changes the cluster (`rollback: true`
  *   for a rollback's), so a crash after the server applied it is still on record
  * - note: `text`; incident.closed: `verdict`, `summary`
+ * - decision by `policy:<name>` (an automatic approval) and policy.refused: `policy`, `checks` (each bound:
+ *   `bound`, `ok`, `value`, `limit`, `detail`), `fixNumber`, `maxFixes`, `windowSeconds`; refused: `refusedBy`
+ * - escalation: `level` (approvers | oncall), `pinged` (Slack ids), `waitedSeconds`
  */
 
 export function isTimelineKind(kind: string): kind is TimelineKind {

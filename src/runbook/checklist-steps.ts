@@ -36,7 +36,7 @@ export function checklistSteps(outside: OutsideSources = {}): ChecklistSteps {
     'image-info': imageInfoStep(outside.imageFacts ?? null),
     evidence: evidenceStep([prometheusHistory(outside.memoryHistory ?? null, outside.historyWindowSeconds ?? WEEK_SECONDS), goRuntime, cgroupFiles, kernelReport, rssSamples, theKill]),
     propose: proposeStep,
-    approve: approveStep,
+    approve: approveStep(null),
     apply: applyStep,
     wait: waitStep,
     health: healthStep,

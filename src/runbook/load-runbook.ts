@@ -4,7 +4,8 @@ import { ErrorCode, OomCheckError } from '../core/errors.js';
 import { parseYaml } from '../core/parse-yaml.js';
 import { runbookSchema, type Runbook } from '../core/runbook-schema.js';
 
-function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+/** `steps.approve.timeoutSeconds`, `policies[0].bounds`: where a problem is, as a person reads the file. */
+export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index > 0 ? '.' : ''}${String(key)}`)).join('') || '(top level)';
 }
 

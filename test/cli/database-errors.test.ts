@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import BetterSqlite3 from 'better-sqlite3';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { migrationsDir, packageRoot } from '../../src/paths.js';
 import { captureIo } from './capture-io.js';
 import { runCliUnprivileged, unprivilegedUnavailable } from './run-cli-process.js';
-import { integrityOf, seedDatabase } from './seed-database.js';
+import { contentOf, integrityOf, seedDatabase } from './seed-database.js';
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -128,13 +129,16 @@ describe('database problems are one clear sentence and exit 1', () => {
     expect(result.err).toMatch(/^the database has migration 99 \(future\) but this oom-check knows migrations up to \d+: run the oom-check release that wrote it/);
   });
 
-  test('export leaves the database byte for byte as it was, and no -wal or -shm file beside it', async () => {
+  test('export changes nothing but its own audit row, and leaves no -wal or -shm file beside it', async () => {
     const path = join(dir, 'data', 'oom-check.db');
     seedDatabase(path);
-    const before = readFileSync(path);
+    const before = contentOf(path);
     expect((await run(path, ['export', '1'])).code).toBe(ExitCode.Ok);
-    expect(readFileSync(path).equals(before)).toBe(true);
     expect(readdirSync(join(dir, 'data'))).toEqual(['oom-check.db']);
+    expect(contentOf(path)).toBe(before);
+    const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    expect(db.prepare('SELECT action, target, result FROM audit_log').all()).toEqual([{ action: 'cli.export', target: 'incident:1', result: 'exit 0' }]);
+    db.close();
     expect(integrityOf(path)).toBe('ok');
   });
 
@@ -176,7 +180,8 @@ describe('database problems are one clear sentence and exit 1', () => {
         `oom-check: the database ${path} is read-only for this user: run oom-check as the user that owns it, or make the file and its folder writable (oom-check export can still read it)\n`,
       );
       const exported = await runCliUnprivileged(['export', '1'], { OOM_CHECK_DB_PATH: path });
-      expect(exported).toMatchObject({ code: ExitCode.Ok, err: '' });
+      // It still works; its audit row cannot be written, and it says so.
+      expect(exported).toMatchObject({ code: ExitCode.Ok, err: `oom-check: this export is not in the audit log: the database ${path} is read-only for this user\n` });
       expect(exported.out).toMatch(/^# Postmortem: incident 1/);
       expect(readdirSync(join(dir, 'data'))).toEqual(['oom-check.db']);
       chmodSync(join(dir, 'data'), 0o755);

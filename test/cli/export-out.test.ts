@@ -5,7 +5,7 @@ import { ExitCode } from '../../src/cli/exit-codes.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { captureIo } from './capture-io.js';
 import { runCliUnprivileged, unprivilegedUnavailable } from './run-cli-process.js';
-import { integrityOf, seedDatabase } from './seed-database.js';
+import { contentOf, integrityOf, seedDatabase } from './seed-database.js';
 
 const STACK = /\n\s+at |unexpected error/;
 
@@ -44,13 +44,14 @@ describe('oom-check export --out', () => {
     ['its -wal file through a symlinked folder', () => (symlinkSync(join(dir, 'data'), join(dir, 'alias')), join(dir, 'alias', 'oom-check.db-wal'))],
   ])('refuses to write onto %s', async (_name, target) => {
     const out = target();
-    const before = readFileSync(dbPath);
+    const before = contentOf(dbPath);
     const result = await run('export', '1', '--out', out);
     expect(result.code).toBe(ExitCode.Failure);
     expect(result.err).toContain(`--out ${out} is the database ${dbPath}`);
     expect(result.err).not.toMatch(STACK);
     expect(result.out).toBe('');
-    expect(readFileSync(dbPath).equals(before)).toBe(true);
+    // Nothing but the refused export's own audit row.
+    expect(contentOf(dbPath)).toBe(before);
     expectDatabaseIntact();
     expect(await run('export', '1')).toMatchObject({ code: ExitCode.Ok, out: expect.stringMatching(/^# Postmortem: incident 1/) });
   });
@@ -118,7 +119,11 @@ describe('oom-check export --out', () => {
     chmodSync(join(dir, 'locked'), 0o555);
     const result = await runCliUnprivileged(['export', '1', '--out', out], env);
     expect(result.code).toBe(ExitCode.Failure);
-    expect(result.err).toBe(`oom-check: cannot write ${out}: permission denied; choose a folder this user may write, or change its permissions\n`);
+    // The other user may not write the database either: the export's audit row is missing, and it says so.
+    expect(result.err).toBe(
+      `oom-check: cannot write ${out}: permission denied; choose a folder this user may write, or change its permissions\n` +
+        `oom-check: this export is not in the audit log: the database ${dbPath} is read-only for this user\n`,
+    );
     expect(readdirSync(join(dir, 'locked'))).toEqual([]);
   });
   if (unprivilegedUnavailable) test.todo(`read-only folder case skipped: ${unprivilegedUnavailable}`);

@@ -83,6 +83,22 @@ describe('oom-check run / demo', () => {
     expect(sim.patchCount('Deployment', 'shop', 'checkout')).toBe(0);
   });
 
+  test('a self-heal policy approves within its bounds: no question asked, fixed, exit 0; a broken policies file is refused at start', async () => {
+    await startSim('seed-oom');
+    env.OOM_CHECK_POLICIES = join(dir, 'policies.yaml');
+    writeFileSync(env.OOM_CHECK_POLICIES, 'apiVersion: oom-check/v1\nkind: Policies\npolicies:\n  - name: shop\n    select: { namespaces: [shop] }\n    bounds: { maxLimit: 1Gi, maxFactor: 3, maxFixes: 1, window: 24h, cooldown: 0s }\n');
+    const pod = await oomKilledPod(sim, 'shop', 'checkout-');
+    const fixed = await run(['run', `shop/${pod}`]);
+    expect(fixed.code).toBe(ExitCode.Ok);
+    expect(fixed.out).toMatch(/approved by policy shop \(1 of 1 today\): 176Mi/);
+    expect(sim.patchCount('Deployment', 'shop', 'checkout')).toBe(1);
+    writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: oom-check/v1\nkind: Policies\npolicies: [{ name: shop, bounds: { maxLimit: lots } }]\n');
+    env.OOM_CHECK_POLICIES = join(dir, 'bad.yaml');
+    const refused = await run(['run', `shop/${pod}`, '--yes']);
+    expect(refused.code).toBe(ExitCode.Usage);
+    expect(refused.err).toContain('policies[0].bounds.maxLimit: must be a positive Kubernetes memory quantity such as 1Gi');
+  });
+
   test('without a terminal or --yes the run waits for approval: exit 6', async () => {
     await startSim('seed-oom');
     const pod = await oomKilledPod(sim, 'shop', 'checkout-');

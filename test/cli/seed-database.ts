@@ -22,3 +22,17 @@ export function integrityOf(path: string): string {
     db.close();
   }
 }
+
+/**
+ * Every row of every table but the audit log, read-only: what a command that only reads (export)
+ * must leave as it was. Its own audit row is the one change it makes.
+ */
+export function contentOf(path: string): string {
+  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'sqlite_sequence') ORDER BY name").all() as Array<{ name: string }>;
+    return JSON.stringify(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]));
+  } finally {
+    db.close();
+  }
+}

@@ -34,6 +34,8 @@ export interface BotHarness {
   /** A chat.update of the card whose blocks contain `text`. */
   cardShows(text: string, timeoutMs?: number): Promise<RecordedCall>;
   oomKilledPod(prefix: string): Promise<string>;
+  /** Stops the bot and starts a new one (a new process's wiring) on the same database, simulator and Slack replica. */
+  restart(whileDown?: () => Promise<void>): Promise<Bot>;
   close(): Promise<void>;
 }
 
@@ -80,8 +82,9 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   for (const user of [APPROVER, GROUPIE, STRANGER]) replica.setUser(user.id, { name: user.username, real_name: user.username, profile: { display_name: user.username, real_name: user.username } });
   const env = botEnv(dir, replica.apiUrl, { SLACK_APPROVERS: `${APPROVER.id},S0APPROVERS`, ...options.env });
   const cluster = options.cluster ? { cluster: options.cluster(new KubeCluster(loadKubeConfig({ kubeconfig: env.KUBECONFIG!, context: null }))) } : {};
-  const bot = await startBot({ env, log: options.log ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}), ...cluster });
-  const events = `${bot.url}/slack/events`;
+  const boot = () => startBot({ env, log: options.log ?? pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}), ...cluster });
+  let bot = await boot();
+  let events = `${bot.url}/slack/events`;
   const post = (body: string, extra: { retryNum?: number; timestamp?: number; secret?: string } = {}) =>
     postToBolt(events, body, { secret: extra.secret ?? SECRET, ...(extra.retryNum !== undefined ? { retryNum: extra.retryNum } : {}), ...(extra.timestamp !== undefined ? { timestamp: extra.timestamp } : {}) });
   const isCard = (call: RecordedCall) => call.args.thread_ts === undefined;
@@ -102,6 +105,14 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     card: () => replica.waitForCall('chat.postMessage', isCard, 15_000),
     cardShows: (text, timeoutMs = 15_000) => replica.waitForCall('chat.update', (call) => JSON.stringify(call.args.blocks ?? '').includes(text), timeoutMs),
     oomKilledPod: (prefix) => oomKilledPod(sim, 'shop', prefix),
+    restart: async (whileDown) => {
+      await bot.stop();
+      await whileDown?.();
+      bot = await boot();
+      harness.bot = bot;
+      events = `${bot.url}/slack/events`;
+      return bot;
+    },
     close: async () => {
       await bot.stop();
       await replica.close();

@@ -173,8 +173,14 @@ describe('the incident card over HTTP, state by state', () => {
   });
 
   test('the clock moves while an approval waits, every 15 s of the bot clock, counted from the kill', async () => {
-    const clock = new ManualClock(Date.now());
-    await start({ clock });
+    // A minute ahead of the wall: the simulator stamps the kill on the wall clock, after this test began.
+    const clock = new ManualClock(Date.now() + 60_000);
+    // An approval that may wait past the budget (by default it expires at the budget).
+    const file = join(dir, 'runbook-long-wait.yaml');
+    writeFileSync(file, stringify(defaultRunbook((runbook) => {
+      runbook.steps.approve.timeoutSeconds = 900;
+    })));
+    await start({ clock, env: { OOM_CHECK_RUNBOOK: file } });
     const pod = await h.oomKilledPod('checkout-');
     await h.command(`shop/${pod}`, { timestamp: Math.floor(clock.now().getTime() / 1000) });
     await cardWith('🔴 Needs approval');

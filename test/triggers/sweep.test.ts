@@ -43,7 +43,7 @@ describe('the bot\'s schedules', () => {
     expect(b.bot.checklist.incidents.listIncidents().map((i) => i.trigger)).toEqual(['sweep']);
     const reminder = await b.replica.waitForCall('chat.postMessage', (call) => String(call.args.text).includes('has waited'), 20_000);
     expect(String(reminder.args.text)).toMatch(/^<@U0APPROVER> <!subteam\^S0APPROVERS> incident #1 has waited/);
-    await pollUntil(async () => b.bot.checklist.incidents.timeline(1).find((e) => e.data.reminder === true), 'the reminder note');
+    await pollUntil(async () => b.bot.checklist.incidents.timeline(1).find((e) => e.kind === 'escalation' && e.data.level === 'approvers'), 'the escalation row');
     expect(b.bot.checklist.incidents.listIncidents()).toHaveLength(1);
     expect(b.sim.patchCount('Deployment', 'shop', 'checkout')).toBe(0);
   }, 40_000);

@@ -21,6 +21,14 @@ export function isActionId(value: string): value is ActionId {
   return ACTION_IDS.has(value);
 }
 
+/** What the audit log records of a command or click: its result, and whether it was refused. */
+export interface AuditOutcome {
+  result: string;
+  allowed?: boolean;
+}
+
+const REFUSED: AuditOutcome = { result: 'refused: not one of the approvers', allowed: false };
+
 export interface ActionRequest {
   action: ActionId;
   incidentId: number;
@@ -59,23 +67,23 @@ export async function refusal(context: SlackContext, action: ActionId): Promise<
 }
 
 /** Settles the gate and, when approved, continues the run; answers the clicker when it was already decided. */
-export async function decide(context: SlackContext, incidentId: number, userId: string, request: Omit<ApprovalRequest, 'actor'>): Promise<Mrkdwn | null> {
+export async function decide(context: SlackContext, incidentId: number, userId: string, request: Omit<ApprovalRequest, 'actor'>): Promise<{ problem: Mrkdwn | null; outcome: AuditOutcome }> {
   const answer = context.lifecycle.decide(incidentId, { ...request, actor: slackActor(userId) });
   switch (answer.outcome) {
     case 'settled':
       void context.messenger.refreshCard(incidentId);
       if (answer.decision === 'approve') context.background(`advance ${incidentId}`, () => context.runner.advance(incidentId));
-      return null;
+      return { problem: null, outcome: { result: answer.decision === 'approve' ? `approved ${answer.limit ?? ''}`.trim() : 'rejected' } };
     case 'invalid-limit':
-      return plain(answer.message);
+      return { problem: plain(answer.message), outcome: { result: `invalid limit: ${answer.message}` } };
     case 'already-decided':
       record(context, incidentId, userId, 'note', { text: `clicked after the decision (${answer.decision} by ${answer.actor})` });
       await tell(context, incidentId, userId, md`Already decided: ${who(answer.actor)} ${answer.decision === 'reject' ? 'rejected' : 'approved'} the patch at ${utcTime(answer.at)}.`);
-      return null;
+      return { problem: null, outcome: { result: `already decided: ${answer.decision} by ${answer.actor}` } };
     case 'not-waiting':
       record(context, incidentId, userId, 'note', { text: `clicked ${request.decision}: ${answer.message}` });
       await tell(context, incidentId, userId, md`Nothing to decide: ${answer.message}.`);
-      return null;
+      return { problem: null, outcome: { result: `nothing to decide: ${answer.message}` } };
   }
 }
 
@@ -110,23 +118,22 @@ function editLimitModal(context: SlackContext, incidentId: number): types.ModalV
 }
 
 /** A click on a card button. Approve, edit, reject and roll back are for approvers only; every click is on the timeline. */
-export async function handleAction(context: SlackContext, request: ActionRequest): Promise<void> {
+export async function handleAction(context: SlackContext, request: ActionRequest): Promise<AuditOutcome> {
   const { incidentId, userId, action } = request;
-  if (!context.incidents.getIncident(incidentId)) return;
+  if (!context.incidents.getIncident(incidentId)) return { result: `ignored: incident ${incidentId} does not exist` };
   if (GUARDED.has(action) && !(await context.approvers.allows(userId))) {
     deny(context, incidentId, userId, action, 'button');
     await tell(context, incidentId, userId, await refusal(context, action));
-    return;
+    return REFUSED;
   }
   switch (action) {
     case ACTIONS.approve:
     case ACTIONS.reject:
-      await decide(context, incidentId, userId, { decision: action === ACTIONS.approve ? 'approve' : 'reject' });
-      return;
+      return (await decide(context, incidentId, userId, { decision: action === ACTIONS.approve ? 'approve' : 'reject' })).outcome;
     case ACTIONS.editLimit:
       record(context, incidentId, userId, 'note', { text: 'opened Edit limit' });
       await context.slack.openModal(request.triggerId, editLimitModal(context, incidentId));
-      return;
+      return { result: 'opened the Edit limit form' };
     case ACTIONS.rollback: {
       const result = await context.lifecycle.rollback(incidentId, slackActor(userId));
       if (result.outcome !== 'rolled-back') {
@@ -134,22 +141,23 @@ export async function handleAction(context: SlackContext, request: ActionRequest
         await tell(context, incidentId, userId, result.outcome === 'already-rolled-back' ? md`Already rolled back by ${who(result.actor)} at ${utcTime(result.at)}.` : md`No rollback: ${result.message}.`);
       }
       void context.messenger.refreshCard(incidentId);
-      return;
+      return { result: result.outcome === 'rolled-back' ? `rolled back to ${result.limit ?? '(no limit)'}` : result.outcome === 'already-rolled-back' ? `already rolled back by ${result.actor}` : `no rollback: ${result.message}` };
     }
     case ACTIONS.resolve: {
       const answer = context.lifecycle.resolve(incidentId, slackActor(userId));
+      let why = '';
       if (answer.outcome !== 'resolved') {
-        const why = answer.outcome === 'already-closed' ? `it is already closed${answer.at ? ` (${utcTime(answer.at)})` : ''}` : answer.message;
+        why = answer.outcome === 'already-closed' ? `it is already closed${answer.at ? ` (${utcTime(answer.at)})` : ''}` : answer.message;
         record(context, incidentId, userId, 'note', { text: `clicked Resolve: ${why}` });
         await tell(context, incidentId, userId, md`Not resolved: ${why}.`);
       }
       void context.messenger.refreshCard(incidentId);
-      return;
+      return { result: answer.outcome === 'resolved' ? 'resolved' : `not resolved: ${why}` };
     }
     case ACTIONS.export:
       record(context, incidentId, userId, 'note', { text: 'exported the postmortem' });
       await exportPostmortem(context, incidentId, userId);
-      return;
+      return { result: 'exported the postmortem into the thread' };
   }
 }
 
@@ -165,17 +173,17 @@ export interface EditLimitSubmission {
  * approved. The modal's incident is checked first (the submission may be crafted or stale), then
  * the user (a refusal is on the timeline, as for a button), then the limit.
  */
-export async function handleEditLimit(context: SlackContext, submission: EditLimitSubmission): Promise<Mrkdwn | null> {
+export async function handleEditLimit(context: SlackContext, submission: EditLimitSubmission): Promise<{ problem: Mrkdwn | null; outcome: AuditOutcome }> {
   const { incidentId, userId, value } = submission;
   if (incidentId === null || !context.incidents.getIncident(incidentId)) {
-    return md`This form does not belong to an incident oom-check knows. Close it and use Edit limit on the incident's card again.`;
+    return { problem: md`This form does not belong to an incident oom-check knows. Close it and use Edit limit on the incident's card again.`, outcome: { result: 'ignored: the form names no incident oom-check knows' } };
   }
   if (!(await context.approvers.allows(userId))) {
     deny(context, incidentId, userId, ACTIONS.editLimit, 'modal submission');
-    return md`Only ${await context.approvers.describe()} can approve a limit; your attempt is on the incident's timeline.`;
+    return { problem: md`Only ${await context.approvers.describe()} can approve a limit; your attempt is on the incident's timeline.`, outcome: REFUSED };
   }
   const previous = context.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result.previousLimit;
   const checked = checkEditedLimit(value, { currentBytes: typeof previous === 'string' ? parseQuantity(previous) : null, maxBytes: context.maxLimitBytes });
-  if (!checked.ok) return plain(checked.problem);
+  if (!checked.ok) return { problem: plain(checked.problem), outcome: { result: `invalid limit: ${checked.problem}` } };
   return decide(context, incidentId, userId, { decision: 'approve', limit: checked.limit });
 }

@@ -1,3 +1,4 @@
+import { fixCountWords } from '../../core/rules/judge-policy.js';
 import { CARD_STATES } from './card-state.js';
 import type { CardView } from './card-view.js';
 import { clock, joinMd, md, utcTime, who, type Mrkdwn } from './mrkdwn.js';
@@ -36,6 +37,9 @@ export function factsWords(view: CardView): Mrkdwn {
 
 const by = (act: { actor: string; at: string }) => md`${who(act.actor)} at ${utcTime(act.at)}`;
 
+/** "policy shop-init-bumps (2 of 3 today)", or a person and when. */
+const approvedBy = (approval: NonNullable<CardView['approval']>) => (approval.policy ? md`policy *${approval.policy.name}* (${fixCountWords(approval.policy)})` : by(approval));
+
 /** "run the checklist again, choose the limit with Edit limit, slim the image; resolve once it runs". */
 function nextAfterDecline(view: CardView): Mrkdwn {
   const build = view.buildAdvice ? md`, or slim the image (build advice in the thread)` : md``;
@@ -65,7 +69,7 @@ export function bodyWords(view: CardView): Mrkdwn {
       break;
     case 'fixing':
       lines.push(
-        md`*Raising ${target} to ${applied}*${p?.before ? md` (from ${p.before})` : md``}, approved by ${view.approval ? by(view.approval) : md`the runbook`}.`,
+        md`*Raising ${target} to ${applied}*${p?.before ? md` (from ${p.before})` : md``}, approved by ${view.approval ? approvedBy(view.approval) : md`the runbook`}.`,
         view.running ? md`Now: ${STEP_DOING[view.running]}…` : null,
       );
       break;
@@ -75,7 +79,7 @@ export function bodyWords(view: CardView): Mrkdwn {
     case 'fixed':
       lines.push(
         md`*${target} now runs with ${applied}*${p?.before ? md` (was ${p.before})` : md``}: ${view.newPod ? md`the new pod \`${view.newPod}\` initialized` : md`the new pod initialized`} and passed its health check.`,
-        view.approval ? md`Approved by ${by(view.approval)}.` : null,
+        view.approval ? md`Approved by ${approvedBy(view.approval)}.` : null,
         p?.owner ? md`:warning: *Follow up:* ${p.owner.followUp}` : null,
       );
       break;
@@ -83,7 +87,7 @@ export function bodyWords(view: CardView): Mrkdwn {
       lines.push(
         md`*Patched to ${applied}, but the fix did not verify:* ${view.message ?? ''}`,
         md`*Next:* roll back to ${p?.before ?? 'the old limit'} (the OOM kill will return), or look at the app container's logs. *Resolve* once the workload runs.`,
-        view.approval ? md`Approved by ${by(view.approval)}.` : null,
+        view.approval ? md`Approved by ${approvedBy(view.approval)}.` : null,
       );
       break;
     case 'declined':

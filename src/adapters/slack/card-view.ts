@@ -67,7 +67,8 @@ export interface CardView {
     closedAt: string | null;
   };
   proposal: ProposalView | null;
-  approval: (Act & { limit: string | null; edited: boolean }) | null;
+  /** Who approved; `policy` when a self-heal policy did (its name and which fix of its window). */
+  approval: (Act & { limit: string | null; edited: boolean; policy: { name: string; fixNumber: number; maxFixes: number; windowSeconds: number } | null }) | null;
   rejection: Act | null;
   rollback: (Act & { restored: string | null }) | null;
   resolution: (Act & { note: string | null }) | null;
@@ -109,6 +110,13 @@ function proposalOf(run: RunRecord | undefined): ProposalView | null {
     bump: { ratio: settings.oomBumpRatio ?? 1.2, minBump: settings.oomMinBump ?? '100Mi' },
     headroom: settings.headroom,
   };
+}
+
+/** The policy that approved, from its decision row, when a policy did. */
+function policyOf(decision: TimelineEvent): NonNullable<CardView['approval']>['policy'] {
+  const { policy, fixNumber, maxFixes, windowSeconds } = decision.data;
+  if (!decision.actor.startsWith('policy:') || typeof policy !== 'string' || typeof fixNumber !== 'number' || typeof maxFixes !== 'number' || typeof windowSeconds !== 'number') return null;
+  return { name: policy, fixNumber, maxFixes, windowSeconds };
 }
 
 function lastAct(events: readonly TimelineEvent[], test: (event: TimelineEvent) => boolean): TimelineEvent | undefined {
@@ -162,7 +170,10 @@ export function buildCardView(incident: Incident, run: RunRecord | undefined, ev
       closedAt: incident.closedAt,
     },
     proposal: proposalOf(run),
-    approval: decision && decision.data.decision !== 'reject' ? { actor: decision.actor, at: decision.at, limit: str(decision.data.limit) ?? approve.limit ?? null, edited: decision.data.decision === 'edit-limit' } : null,
+    approval:
+      decision && decision.data.decision !== 'reject'
+        ? { actor: decision.actor, at: decision.at, limit: str(decision.data.limit) ?? approve.limit ?? null, edited: decision.data.decision === 'edit-limit', policy: policyOf(decision) }
+        : null,
     rejection: decision && decision.data.decision === 'reject' ? { actor: decision.actor, at: decision.at } : null,
     rollback: rolledBack ? { actor: rolledBack.actor, at: rolledBack.at, restored: str((rolledBack.data.after as Record<string, unknown> | undefined)?.['limits.memory']) } : null,
     resolution: resolved ? { actor: resolved.actor, at: resolved.at, note: str(resolved.data.reason) } : null,

@@ -3,7 +3,7 @@ import { ErrorCode, isOomCheckError, OomCheckError } from '../../core/errors.js'
 import { describeSubject } from '../../core/incident.js';
 import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
 import { startIncident } from '../../runbook/start-incident.js';
-import { refusal } from './action-handler.js';
+import { refusal, type AuditOutcome } from './action-handler.js';
 import { ACTIONS } from './card-blocks.js';
 import { headline, clockWords } from './card-text.js';
 import { buildCardView } from './card-view.js';
@@ -47,7 +47,7 @@ async function resolveNamespace(context: SlackContext, pod: string): Promise<str
   );
 }
 
-async function startRun(context: SlackContext, request: CommandRequest, namespace: string | null, pod: string): Promise<void> {
+async function startRun(context: SlackContext, request: CommandRequest, namespace: string | null, pod: string, audit: (outcome: AuditOutcome) => void): Promise<void> {
   const reply = (text: Mrkdwn) => context.slack.ephemeral(request.channelId, request.userId, text);
   try {
     const started = await startIncident(context, {
@@ -61,6 +61,7 @@ async function startRun(context: SlackContext, request: CommandRequest, namespac
     });
     const id = started.incident.id;
     await context.messenger.refreshCard(id, request.channelId);
+    audit({ result: `incident #${id} ${started.created ? 'opened' : 'already open'} for ${describeSubject(started.incident)}` });
     const card = await cardLink(context, id, request.channelId);
     await reply(
       started.created
@@ -70,6 +71,7 @@ async function startRun(context: SlackContext, request: CommandRequest, namespac
     await context.runner.advance(id);
   } catch (error) {
     if (!isClusterError(error) && !isOomCheckError(error)) throw error;
+    audit({ result: `not started: ${(error as Error).message}` });
     const hint = isClusterError(error, 'NotFound') ? ' Check the pod name with `kubectl get pods -n <namespace>`.' : '';
     // The message is plain text (it may quote what the user typed): escaped here, once.
     await reply(md`:warning: ${(error as Error).message}${hint}`);
@@ -79,8 +81,13 @@ async function startRun(context: SlackContext, request: CommandRequest, namespac
 export interface CommandAnswer {
   /** The ack's ephemeral text, or null for a bare ack. */
   reply: Mrkdwn | null;
-  /** Work to start once Slack has its ack. */
-  then?: () => Promise<void>;
+  /** What the audit log names: the command (`slack.command.status`) and what it was about. */
+  action: string;
+  target: string | null;
+  /** The result, when the ack is the whole answer. */
+  outcome?: AuditOutcome;
+  /** Work to start once Slack has its ack; it reports its result to `audit` once known. */
+  then?: (audit: (outcome: AuditOutcome) => void) => Promise<void>;
 }
 
 /**
@@ -89,40 +96,55 @@ export interface CommandAnswer {
  */
 export function handleCommand(context: SlackContext, request: CommandRequest): CommandAnswer {
   const command = parseCommand(request.text);
+  const action = `slack.command.${command.kind}`;
   switch (command.kind) {
     case 'help':
-      return { reply: md`*oom-check* runs the 3-minute hotfix checklist for OOMKilled initContainers.\n${COMMAND_USAGE}` };
+      return { action, target: null, outcome: { result: 'answered with the usage' }, reply: md`*oom-check* runs the 3-minute hotfix checklist for OOMKilled initContainers.\n${COMMAND_USAGE}` };
     case 'invalid':
-      return { reply: md`:warning: ${command.message}` };
-    case 'status':
-      return { reply: statusText(context) };
+      return { action, target: null, outcome: { result: `invalid: ${command.message}` }, reply: md`:warning: ${command.message}` };
+    case 'status': {
+      const open = context.incidents.listIncidents({ status: 'open', limit: 20 }).length;
+      return { action, target: null, outcome: { result: `listed ${open} open incident${open === 1 ? '' : 's'}` }, reply: statusText(context) };
+    }
     case 'export': {
+      const target = `incident:${command.incidentId}`;
       const incident = context.incidents.getIncident(command.incidentId);
-      if (!incident) return { reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
-      return { reply: md`Exporting the postmortem of incident #${incident.id} into its thread…`, then: () => exportPostmortem(context, incident.id, request.userId) };
+      if (!incident) return { action, target, outcome: { result: 'not found' }, reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
+      return {
+        action,
+        target,
+        reply: md`Exporting the postmortem of incident #${incident.id} into its thread…`,
+        then: async (audit) => {
+          await exportPostmortem(context, incident.id, request.userId);
+          audit({ result: 'exported the postmortem into the thread' });
+        },
+      };
     }
     case 'resolve': {
+      const target = `incident:${command.incidentId}`;
       const incident = context.incidents.getIncident(command.incidentId);
-      if (!incident) return { reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
-      return { reply: md`Resolving incident #${incident.id}…`, then: () => resolveIncident(context, request, incident.id, command.note) };
+      if (!incident) return { action, target, outcome: { result: 'not found' }, reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
+      return { action, target, reply: md`Resolving incident #${incident.id}…`, then: (audit) => resolveIncident(context, request, incident.id, command.note, audit) };
     }
     case 'run': {
       const target = command.namespace ? `${command.namespace}/${command.pod}` : command.pod;
-      return { reply: md`:mag: Checking \`${target}\`… a link to the incident's card follows here.`, then: () => startRun(context, request, command.namespace, command.pod) };
+      return { action, target, reply: md`:mag: Checking \`${target}\`… a link to the incident's card follows here.`, then: (audit) => startRun(context, request, command.namespace, command.pod, audit) };
     }
   }
 }
 
 /** `/oom-check resolve <id> [note]`: approvers only, through the lifecycle, answered to its author. */
-async function resolveIncident(context: SlackContext, request: CommandRequest, incidentId: number, note: string | null): Promise<void> {
+async function resolveIncident(context: SlackContext, request: CommandRequest, incidentId: number, note: string | null, audit: (outcome: AuditOutcome) => void): Promise<void> {
   const reply = (text: Mrkdwn) => context.slack.ephemeral(request.channelId, request.userId, text);
   const actor = slackActor(request.userId);
   if (!(await context.approvers.allows(request.userId))) {
     context.incidents.append({ incidentId, at: context.clock.now().toISOString(), kind: 'access.denied', actor, data: { action: ACTIONS.resolve, message: 'refused to resolve the incident (command): not one of the approvers' } });
+    audit({ result: 'refused: not one of the approvers', allowed: false });
     await reply(await refusal(context, ACTIONS.resolve));
     return;
   }
   const answer = context.lifecycle.resolve(incidentId, actor, note ?? undefined);
+  audit({ result: answer.outcome === 'resolved' ? 'resolved' : answer.outcome === 'already-closed' ? 'already closed' : `not resolved: ${answer.message}` });
   void context.messenger.refreshCard(incidentId);
   const card = await cardLink(context, incidentId, request.channelId);
   if (answer.outcome === 'resolved') await reply(md`Incident #${incidentId} is resolved and closed: ${card}.`);

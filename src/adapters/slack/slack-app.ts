@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
 import type { Clock, Logger } from '../../core/ports.js';
 import { EDIT_LIMIT_MODAL, handleAction, handleEditLimit, isActionId, LIMIT_BLOCK, LIMIT_INPUT } from './action-handler.js';
+import { audited, slackAudit } from './audit-slack.js';
 import { boltLogger } from './bolt-logger.js';
 import { handleCommand } from './command-handler.js';
 import { md, shorten, type Mrkdwn } from './mrkdwn.js';
@@ -75,19 +76,25 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
   app.command('/oom-check', async ({ command, ack }) => {
     const answer = handleCommand(context(), { text: command.text, userId: command.user_id, channelId: command.channel_id });
     await ack(answer.reply ? { response_type: 'ephemeral', text: answer.reply.text } : undefined);
-    if (answer.then) context().background(`/oom-check ${command.text}`, answer.then);
+    const audit = slackAudit(context(), { userId: command.user_id, channelId: command.channel_id, action: answer.action, target: answer.target, detail: { text: shorten(command.text, 500) } });
+    const then = answer.then;
+    if (then) context().background(`/oom-check ${command.text}`, () => audited(audit, then));
+    else audit(answer.outcome ?? { result: 'answered' });
   });
 
   app.action(/^oom_/, async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
     const incidentId = parseIncidentId(action.value);
+    const channelId = body.channel?.id ?? null;
+    const audit = slackAudit(context(), { userId: body.user.id, channelId, action: `slack.button.${shorten(action.action_id, 80)}`, target: incidentId === null ? null : `incident:${incidentId}` });
     if (incidentId === null || !isActionId(action.action_id)) {
       options.log.warn({ action: shorten(action.action_id, 80), value: shorten(String(action.value), 80), user: body.user.id }, 'a button click names no known action or incident id; ignored');
+      audit({ result: 'ignored: the click names no known action or incident id', allowed: false });
       return;
     }
     const request = { action: action.action_id, incidentId, userId: body.user.id, triggerId: body.trigger_id };
-    context().background(`action ${request.action}`, () => handleAction(context(), request));
+    context().background(`action ${request.action}`, () => audited(audit, async (report) => report(await handleAction(context(), request))));
   });
 
   app.view(EDIT_LIMIT_MODAL, async ({ ack, body, view }) => {
@@ -95,9 +102,14 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
     const incidentId = parseIncidentId(view.private_metadata);
     if (incidentId === null) options.log.warn({ privateMetadata: shorten(view.private_metadata, 80), user: body.user.id }, 'an Edit limit submission names no incident id');
     let problem: Mrkdwn | null;
+    const channelId = incidentId === null ? null : (context().incidents.getIncident(incidentId)?.chat?.channel ?? null);
+    const audit = slackAudit(context(), { userId: body.user.id, channelId, action: 'slack.modal.oom_edit_limit', target: incidentId === null ? null : `incident:${incidentId}`, detail: { value: shorten(value, 100) } });
     try {
-      problem = await handleEditLimit(context(), { incidentId, userId: body.user.id, value });
+      const answer = await handleEditLimit(context(), { incidentId, userId: body.user.id, value });
+      problem = answer.problem;
+      audit(answer.outcome);
     } catch (error) {
+      audit({ result: `failed: ${(error as Error).message}` });
       // Slack shows "We had some trouble connecting" for a submission never acknowledged: say more.
       options.log.error({ err: error, incidentId }, 'an Edit limit submission failed');
       problem = md`oom-check could not handle this limit (the error is in its log). Try again, or use the buttons on the incident's card.`;

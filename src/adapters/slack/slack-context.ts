@@ -1,4 +1,4 @@
-import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../../core/ports.js';
+import type { AuditLog, Clock, Cluster, IncidentStore, Logger, RunStore } from '../../core/ports.js';
 import type { Runbook } from '../../core/runbook-schema.js';
 import type { Lifecycle } from '../../runbook/lifecycle.js';
 import type { Runner } from '../../runbook/runner.js';
@@ -10,6 +10,8 @@ import type { SlackOutbound } from './slack-outbound.js';
 export interface SlackContext {
   incidents: IncidentStore;
   runs: RunStore;
+  /** Every command and click, who, where and the result. */
+  audit: AuditLog;
   cluster: Cluster;
   runner: Runner;
   lifecycle: Lifecycle;

@@ -60,7 +60,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const [namespace, pod, ...rest] = target.split('/');
   if (!namespace || !pod || rest.length > 0) throw usageError('run', `"${target}" is not <namespace>/<pod>, e.g. shop/checkout-7d9f8-abcde`);
 
-  const config = loadConfig(io.env, ['store', 'cluster', 'runbook', 'log', 'prometheus', 'registry']);
+  const config = loadConfig(io.env, ['store', 'cluster', 'runbook', 'log', 'prometheus', 'registry', 'policies']);
   const runbook = loadRunbook((values.runbook as string | undefined) ?? config.runbook.path);
   const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
   const actor = `cli:${userInfo().username}`;
@@ -71,6 +71,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
     log: createLogger(config.log.level),
     observers: [{ onUpdate: (update) => update.status !== 'running' && writeLine(io.stdout, renderUpdate(update)) }],
     steps: checklistSteps(outsideSources(config)),
+    policies: config.policies.file,
   });
   const prompt = openPrompt(io);
   try {

@@ -42,6 +42,10 @@ function headline(event: TimelineEvent): string {
       return `Finding: ${textField(data, 'title') ?? 'untitled'}`;
     case 'decision':
       return `Decision: ${textField(data, 'decision') ?? 'unknown'}`;
+    case 'policy.refused':
+      return `Policy ${textField(data, 'policy') ?? ''} refused to approve: ${Array.isArray(data.refusedBy) ? data.refusedBy.join(', ') : 'a bound'}`;
+    case 'escalation':
+      return withMessage(`Escalated to ${textField(data, 'level') === 'oncall' ? 'on-call' : 'the approvers'}`);
     case 'patch.intent':
       return `${data.rollback === true ? 'About to roll back' : 'About to patch'} ${textField(data, 'workload') ?? 'the workload'}`;
     case 'patch.applied':
