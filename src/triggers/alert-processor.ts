@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { mapAlert, type MapAlertOptions } from '../core/alerts/map-alert.js';
 import { isClusterError } from '../core/cluster-error.js';
+import { unknownCluster } from '../core/clusters.js';
 import { isOomCheckError } from '../core/errors.js';
 import type { AlertStore, StoredAlert } from '../core/ports.js';
 import { startIncident } from '../runbook/start-incident.js';
@@ -75,8 +76,16 @@ export class AlertProcessor {
       this.resolve(alert, details, done);
       return true;
     }
+    const cluster = this.clusterOf(mapping.cluster);
+    if ('problem' in cluster) {
+      // Kept with its labels and this outcome: nothing is acted on in a cluster the bot does not know.
+      this.deps.log.error({ alert: alert.key, fingerprint: alert.fingerprint, problem: cluster.problem }, 'an alert for a cluster this bot does not serve');
+      done(`not handled: ${cluster.problem}`, null);
+      return true;
+    }
     try {
       const { incident, created } = await startIncident(this.deps, {
+        cluster: cluster.name,
         namespace: mapping.namespace,
         pod: mapping.pod,
         trigger: 'alertmanager',
@@ -98,6 +107,20 @@ export class AlertProcessor {
       done(`skipped: ${error.message}`, null);
       return true;
     }
+  }
+
+  /**
+   * The cluster an alert is about: its cluster label's value; without the label, the one cluster
+   * when the bot serves only one. With several, an alert without the label is not guessed at.
+   */
+  private clusterOf(label: string | null): { name: string } | { problem: string } {
+    const { clusters } = this.deps;
+    const labelName = this.deps.mapping.labels.cluster;
+    if (label === null) {
+      if (clusters.names().length === 1) return { name: clusters.defaultName };
+      return { problem: `the alert has no cluster label (${labelName ?? 'cluster'}) and this bot serves several clusters (${clusters.names().join(', ')}): add the label in Prometheus (external_labels), or set OOM_CHECK_ALERT_LABELS=cluster=<label>` };
+    }
+    return clusters.has(label) ? { name: label } : { problem: unknownCluster(label, clusters.names()).message };
   }
 
   private resolve(alert: StoredAlert, details: Record<string, string | null>, done: (text: string, incidentId: number | null) => void): void {

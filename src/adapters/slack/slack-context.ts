@@ -1,4 +1,5 @@
-import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../../core/ports.js';
+import type { Clusters } from '../../core/clusters.js';
+import type { Clock, IncidentStore, Logger, RunStore } from '../../core/ports.js';
 import type { Runbook } from '../../core/runbook-schema.js';
 import type { Lifecycle } from '../../runbook/lifecycle.js';
 import type { Runner } from '../../runbook/runner.js';
@@ -10,7 +11,7 @@ import type { SlackOutbound } from './slack-outbound.js';
 export interface SlackContext {
   incidents: IncidentStore;
   runs: RunStore;
-  cluster: Cluster;
+  clusters: Clusters;
   runner: Runner;
   lifecycle: Lifecycle;
   clock: Clock;
