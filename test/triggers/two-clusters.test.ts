@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { renderPostmortemMarkdown } from '../../src/core/postmortem/render-markdown.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { startBot, type Bot } from '../../src/start-bot.js';
 import { botEnv } from '../slack/bot-harness.js';
@@ -72,6 +73,9 @@ describe('one bot, two clusters', () => {
     expect(readsOf(sims.a, pod)).toEqual([]);
     const card = replica.calls('chat.postMessage').find((call) => call.args.thread_ts === undefined)!;
     expect(JSON.stringify(card.args.blocks)).toContain('cluster `b`');
+    const timeline = bot.checklist.incidents.timeline(incident.id);
+    expect(timeline[0]).toMatchObject({ kind: 'incident.opened', data: { trigger: 'alertmanager', cluster: 'b' } });
+    expect(renderPostmortemMarkdown(incident, timeline)).toContain('Deployment shop/checkout in cluster b');
   }, 60_000);
 
   test('an alert for a cluster the bot does not serve, or naming none, is kept with a clear outcome and acted on nowhere', async () => {
