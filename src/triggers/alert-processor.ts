@@ -44,26 +44,33 @@ export class AlertProcessor {
     clearTimeout(this.retry);
   }
 
+  /**
+   * Alerts in arrival order. When a cluster does not answer, its alerts (that one and the later
+   * ones, in order) wait for a later try; the other clusters' alerts go on being processed.
+   */
   private async loop(): Promise<void> {
     do {
       this.again = false;
-      for (let batch = this.deps.alerts.unprocessed(BATCH); batch.length > 0; batch = this.deps.alerts.unprocessed(BATCH)) {
+      const waiting = new Set<string>();
+      const heldBack = new Set<string>();
+      const next = () => this.deps.alerts.unprocessed(BATCH + heldBack.size).filter((alert) => !heldBack.has(alert.key));
+      for (let batch = next(); batch.length > 0; batch = next()) {
         for (const alert of batch) {
           // Let webhooks in between alerts: answering Alertmanager fast matters more than this backlog.
           await setImmediate();
-          if (!(await this.process(alert))) {
-            // The cluster did not answer: keep the alert and the ones after it for a later try.
-            this.retry = setTimeout(() => void this.drain(), RETRY_MS);
-            this.retry.unref();
-            return;
-          }
+          if (!(await this.process(alert, waiting))) heldBack.add(alert.key);
         }
+      }
+      if (waiting.size > 0) {
+        this.retry = setTimeout(() => void this.drain(), RETRY_MS);
+        this.retry.unref();
+        return;
       }
     } while (this.again);
   }
 
-  /** False when the alert must wait for the cluster to answer again. */
-  private async process(alert: StoredAlert): Promise<boolean> {
+  /** False when the alert must wait for its cluster to answer again (its cluster is then in `waiting`). */
+  private async process(alert: StoredAlert, waiting: Set<string>): Promise<boolean> {
     const at = this.deps.clock.now().toISOString();
     const done = (text: string, incidentId: number | null) => this.deps.alerts.markProcessed(alert.key, { at, text, incidentId });
     const mapping = mapAlert(alert, this.deps.mapping);
@@ -71,6 +78,9 @@ export class AlertProcessor {
       done(`skipped: ${mapping.reason}`, null);
       return true;
     }
+    // The cluster label's value (or none): alerts of a cluster that did not answer keep their order behind it.
+    const holdKey = mapping.cluster ?? '';
+    if (waiting.has(holdKey)) return false;
     const details = { message: alert.alertname, fingerprint: alert.fingerprint, pod: mapping.pod, container: mapping.container, startsAt: alert.startsAt };
     if (alert.status === 'resolved') {
       this.resolve(alert, details, done);
@@ -100,7 +110,8 @@ export class AlertProcessor {
       return true;
     } catch (error) {
       if (isClusterError(error) && error.retryable) {
-        this.deps.log.warn({ err: error, alert: alert.key }, 'the cluster did not answer; the alert waits for the next try');
+        this.deps.log.warn({ err: error, alert: alert.key, cluster: cluster.name }, 'the cluster did not answer; its alerts wait for the next try, the other clusters\' go on');
+        waiting.add(holdKey);
         return false;
       }
       if (!isClusterError(error) && !isOomCheckError(error)) throw error;

@@ -94,6 +94,9 @@ describe('one bot, two clusters', () => {
     expect(ready.status).toBe(200);
     expect(ready.checks['cluster/a']).toMatch(/cannot reach the Kubernetes API/);
     expect(ready.checks['cluster/b']).toBe('ok');
+    // An alert for a, which does not answer: kept unprocessed for a later try, and it holds up nothing of b's.
+    const forA = await deliver({ cluster: 'a', pod: 'checkout-5f6d7c8b9-aaaaa' });
+    expect(forA.outcome).toBeNull();
     const [incident] = bot.checklist.incidents.listIncidents();
     const outcome = await deliver({ cluster: 'b', pod: incident!.pod, container: 'init' });
     expect(outcome.outcome).toBe(`joined incident ${incident!.id}`);
@@ -102,5 +105,6 @@ describe('one bot, two clusters', () => {
     expect(run.status).toBe('finished');
     expect(sims.b.patchCount('Deployment', 'shop', 'checkout')).toBe(1);
     expect(bot.checklist.incidents.timeline(incident!.id).filter((event) => event.kind === 'patch.applied')).toHaveLength(1);
+    expect((bot.checklist.db.prepare('SELECT processed_at AS at FROM alerts WHERE fingerprint = ?').get(alert({ cluster: 'a', pod: 'checkout-5f6d7c8b9-aaaaa' }).fingerprint) as { at: string | null }).at).toBeNull();
   }, 60_000);
 });
