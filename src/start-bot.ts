@@ -95,7 +95,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const metrics = new Metrics();
   const work = new Set<Promise<unknown>>();
   const background = (what: string, task: () => Promise<unknown>) => {
-    const running = task().catch((error: unknown) => log.error({ err: error, what }, 'background work failed'));
+    const running = task().catch((error: unknown) => {
+      // A run another process acts on (it holds the cluster's Lease, or the run's claim) is left to it: not a failure.
+      if (isOomCheckError(error, ErrorCode.NotLeader) || isOomCheckError(error, ErrorCode.RunClaimed)) log.info({ what, reason: error.message }, 'left to the process that acts on it');
+      else log.error({ err: error, what }, 'background work failed');
+    });
     work.add(running);
     void running.finally(() => work.delete(running));
   };
@@ -127,11 +131,6 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     });
     return { ready: checks.database === 'ok' && pings.includes('ok'), checks };
   };
-  // A run this process may not take up (another holds the cluster's Lease) is not a failure.
-  const advance = (incidentId: number) => checklist.runner.advance(incidentId).catch((error: unknown) => {
-    if (!isOomCheckError(error, ErrorCode.NotLeader) && !isOomCheckError(error, ErrorCode.RunClaimed)) throw error;
-    log.info({ incidentId, reason: (error as Error).message }, 'the run is left to the process that acts on its cluster');
-  });
   const triggered = {
     ...checklist,
     log,
@@ -140,7 +139,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     allowedNamespaces: config.cluster.namespaces,
     onIncident: (incidentId: number, created: boolean) => {
       void messenger.refreshCard(incidentId);
-      if (created) background(`advance ${incidentId}`, () => advance(incidentId));
+      if (created) background(`advance ${incidentId}`, () => checklist.runner.advance(incidentId));
     },
   };
   // The cluster label picks among OOM_CHECK_CLUSTERS; with the one cluster of the kubeconfig it is not read (as before clusters were named).
