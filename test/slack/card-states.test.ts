@@ -173,7 +173,10 @@ describe('the incident card over HTTP, state by state', () => {
   });
 
   test('the clock moves while an approval waits, every 15 s of the bot clock, counted from the kill', async () => {
-    const clock = new ManualClock(Date.now());
+    // A few seconds ahead of the wall clock: the kill happens after this clock starts and its time is
+    // whole seconds (a Kubernetes timestamp), so starting at Date.now() left the kill "in the future"
+    // of the bot's clock whenever starting up crossed a second (the card then shows 0:00, clamped).
+    const clock = new ManualClock(Date.now() + 5_000);
     await start({ clock });
     const pod = await h.oomKilledPod('checkout-');
     await h.command(`shop/${pod}`, { timestamp: Math.floor(clock.now().getTime() / 1000) });

@@ -6,7 +6,9 @@ import pino from 'pino';
 import { renderPostmortemMarkdown } from '../../src/core/postmortem/render-markdown.js';
 import { startSimulator, type Simulator } from '../../src/sim/start-simulator.js';
 import { startBot, type Bot } from '../../src/start-bot.js';
-import { botEnv } from '../slack/bot-harness.js';
+import { APPROVER, botEnv, SECRET } from '../slack/bot-harness.js';
+import { pollUntil } from '../sim/helpers/poll.js';
+import { postToBolt, slashCommandBody } from '../support/slack/sign-request.js';
 import { multiClusterKubeconfig } from '../support/multi-cluster-kubeconfig.js';
 import { oomKilledPod } from '../support/sim-pods.js';
 import { startSlackReplica, type SlackReplica } from '../support/slack/slack-replica.js';
@@ -88,6 +90,20 @@ describe('one bot, two clusters', () => {
     expect([...readsOf(sims.a, 'checkout-1-abcde'), ...readsOf(sims.b, 'checkout-1-abcde')]).toEqual([]);
   });
 
+  test('/oom-check a/shop/<pod> and --cluster run the checklist in the cluster named, whatever the default', async () => {
+    const pod = await oomKilledPod(sims.a, 'shop', 'checkout-');
+    const reply = await postToBolt(`${bot.url}/slack/events`, slashCommandBody({ text: `a/shop/${pod}`, user_id: APPROVER.id, channel_id: 'C0TWO' }), { secret: SECRET });
+    expect(reply.status).toBe(200);
+    const opened = await pollUntil(async () => bot.checklist.incidents.listIncidents().find((incident) => incident.pod === pod), 'the incident in cluster a', 20_000);
+    expect(opened).toMatchObject({ cluster: 'a', trigger: 'slack' });
+    expect(readsOf(sims.a, pod).length).toBeGreaterThan(0);
+    expect(readsOf(sims.b, pod)).toEqual([]);
+    const unknown = await postToBolt(`${bot.url}/slack/events`, slashCommandBody({ text: `shop/${pod} --cluster c`, user_id: APPROVER.id, channel_id: 'C0TWO' }), { secret: SECRET });
+    expect(unknown.status).toBe(200);
+    const warned = await replica.waitForCall('chat.postEphemeral', (call) => String(call.args.text ?? '').includes('is not one this bot serves'), 20_000);
+    expect(String(warned.args.text)).toContain('cluster "c" is not one this bot serves (it serves a, b)');
+  }, 60_000);
+
   test('cluster a down: /readyz says so and stays ready, alerts for b are still handled and b is patched', async () => {
     await sims.a.close();
     const ready = await readyz();
@@ -97,7 +113,7 @@ describe('one bot, two clusters', () => {
     // An alert for a, which does not answer: kept unprocessed for a later try, and it holds up nothing of b's.
     const forA = await deliver({ cluster: 'a', pod: 'checkout-5f6d7c8b9-aaaaa' });
     expect(forA.outcome).toBeNull();
-    const [incident] = bot.checklist.incidents.listIncidents();
+    const incident = bot.checklist.incidents.listIncidents().find((candidate) => candidate.cluster === 'b');
     const outcome = await deliver({ cluster: 'b', pod: incident!.pod, container: 'init' });
     expect(outcome.outcome).toBe(`joined incident ${incident!.id}`);
     expect(bot.checklist.lifecycle.decide(incident!.id, { actor: 'slack:U0APPROVER', decision: 'approve' }).outcome).toBe('settled');
