@@ -29,7 +29,12 @@ ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/artifact ./
-RUN mkdir -p /data && chown node:node /data
+# fonts-dejavu-core: resvg draws the postmortem chart's PNG text with the system's fonts (DejaVu
+# Sans by name, src/adapters/render/svg-to-png.ts); without a font the picture has no text at all.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

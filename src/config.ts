@@ -9,6 +9,7 @@ import { isQuantity, parseQuantity } from './core/quantity.js';
 import { runbooksDir } from './paths.js';
 import { escalationSection } from './config/escalation-section.js';
 import { policiesSection } from './config/policies-section.js';
+import { leaseSection, readClusterMap } from './cluster-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const SLACK_APPROVER = /^[UWS][A-Z0-9]{2,}$/;
@@ -194,8 +195,8 @@ const sectionSchemas = {
         .transform((text) => Object.fromEntries(text.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => pair.split('=').map((part) => part.trim()))))
         .refine(
           (pairs: Record<string, string | undefined>) =>
-            Object.entries(pairs).every(([key, value]) => ['namespace', 'pod', 'container'].includes(key) && value && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)),
-          { error: 'must map namespace, pod and container to label names, e.g. namespace=namespace,pod=pod,container=container' },
+            Object.entries(pairs).every(([key, value]) => ['namespace', 'pod', 'container', 'cluster'].includes(key) && value && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)),
+          { error: 'must map namespace, pod, container and cluster to label names, e.g. namespace=namespace,pod=pod,container=container,cluster=k8s_cluster' },
         ),
     })
     .transform((env) => {
@@ -226,6 +227,10 @@ const sectionSchemas = {
     .object({
       KUBECONFIG: z.string().optional(),
       KUBE_CONTEXT: z.string().optional(),
+      OOM_CHECK_CLUSTERS: z
+        .string()
+        .optional()
+        .transform((text, ctx) => readClusterMap(text, ctx)),
       OOM_CHECK_NAMESPACES: commaList(
         DNS_1123_LABEL,
         'must be namespace names (lower-case letters, digits and -), comma-separated, e.g. shop,billing; leave empty for all',
@@ -237,9 +242,16 @@ const sectionSchemas = {
           error: 'must be a duration from 100ms to 5m, such as 10s: how long any one Kubernetes API request may take',
         }),
     })
+    .superRefine((env, ctx) => {
+      if (env.KUBE_CONTEXT && env.OOM_CHECK_CLUSTERS) {
+        ctx.addIssue({ code: 'custom', path: ['KUBE_CONTEXT'], message: 'cannot be used with OOM_CHECK_CLUSTERS: list the context there (name=context) and unset KUBE_CONTEXT' });
+      }
+    })
     .transform((env) => ({
       kubeconfig: env.KUBECONFIG ?? null,
       context: env.KUBE_CONTEXT ?? null,
+      /** Named clusters (OOM_CHECK_CLUSTERS); null: the one of `context`, named after its context. */
+      clusters: env.OOM_CHECK_CLUSTERS,
       namespaces: env.OOM_CHECK_NAMESPACES,
       // A watch is presumed dead after three request deadlines without a line (bookmarks included).
       timeouts: { requestMs: durationMs(env.OOM_CHECK_API_TIMEOUT), watchIdleMs: 3 * durationMs(env.OOM_CHECK_API_TIMEOUT) },
@@ -304,6 +316,7 @@ const sectionSchemas = {
       /** Reached over http; every other registry over https. */
       insecureHosts: env.OOM_CHECK_REGISTRY_INSECURE,
     })),
+  lease: leaseSection,
   runbook: z
     .object({
       OOM_CHECK_RUNBOOK: z.string().default(join(runbooksDir, 'oom-initcontainer.yaml')),

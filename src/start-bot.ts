@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { webhookRoute } from './adapters/alertmanager/webhook-route.js';
 import { startSchedules } from './adapters/cron/schedules.js';
-import { KubeCluster } from './adapters/k8s/kube-cluster.js';
-import { loadKubeConfig } from './adapters/k8s/load-kube-config.js';
+import { clusterLeases } from './adapters/k8s/cluster-leases.js';
+import { connectClusters } from './adapters/k8s/connect-clusters.js';
 import { Pacer } from './adapters/slack/pacer.js';
 import { escalationSchedule } from './adapters/slack/escalate-approvals.js';
 import type { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
@@ -18,7 +18,8 @@ import { slackRunObserver } from './adapters/slack/slack-run-observer.js';
 import { SqliteRequestLog } from './adapters/sqlite/sqlite-request-log.js';
 import { loadConfig } from './config.js';
 import { systemClock } from './adapters/clock/system-clock.js';
-import type { Clock, Cluster, IncidentListener, Logger } from './core/ports.js';
+import { ErrorCode, isOomCheckError } from './core/errors.js';
+import type { Clock, Cluster, IncidentListener, Leadership, Logger } from './core/ports.js';
 import type { RunObserver } from './core/run.js';
 import { createLogger } from './create-logger.js';
 import { loadRunbook } from './runbook/load-runbook.js';
@@ -33,7 +34,8 @@ import { checklistSteps } from './runbook/checklist-steps.js';
 import { outsideSources } from './adapters/outside-sources.js';
 import { OomWatch } from './triggers/oom-watch.js';
 import { sweep } from './triggers/sweep.js';
-import { wireChecklist, type WiredChecklist } from './wire-checklist.js';
+import type { Leaders } from './runbook/leaders.js';
+import { processOwner, wireChecklist, type WiredChecklist } from './wire-checklist.js';
 
 /** A write the bot makes waits this long for another process's lock, then gives up and retries later. */
 const BOT_BUSY_TIMEOUT_MS = 250;
@@ -42,7 +44,7 @@ export interface BotOptions {
   env: NodeJS.ProcessEnv;
   clock?: Clock;
   log?: Logger;
-  /** Another cluster than the kubeconfig's (an in-memory one for storm benchmarks and tests). */
+  /** Another cluster than the kubeconfig's (an in-memory one for storm benchmarks and tests); no Lease is taken for it. */
   cluster?: Cluster;
   /** How long shutdown lets running steps reach a persisted state before aborting them. */
   drainMs?: number;
@@ -67,15 +69,34 @@ export interface Bot {
  * runs are resumed and the alerts left unprocessed are processed.
  */
 export async function startBot(options: BotOptions): Promise<Bot> {
-  const config = loadConfig(options.env, ['store', 'server', 'slack', 'cluster', 'runbook', 'log', 'alertmanager', 'schedule', 'prometheus', 'registry', 'policies', 'escalation']);
+  const config = loadConfig(options.env, ['store', 'server', 'slack', 'cluster', 'lease', 'runbook', 'log', 'alertmanager', 'schedule', 'prometheus', 'registry', 'policies', 'escalation']);
   const log = options.log ?? createLogger(config.log.level);
   const clock = options.clock ?? systemClock;
   const runbook = loadRunbook(config.runbook.path);
-  const cluster = options.cluster ?? new KubeCluster(loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context }), config.cluster.timeouts);
+  const connected = options.cluster ? [] : connectClusters(config.cluster);
+  const identity = processOwner();
+  const late: { context?: SlackContext; onLeading?: (cluster: string) => void } = {};
+  // One Lease per cluster (OOM_CHECK_LEASE): a second `serve` stands by and takes over when this one dies.
+  const leaders: Leaders | null =
+    connected.length > 0 && config.lease.enabled
+      ? clusterLeases(connected, config.lease, { identity, requestMs: config.cluster.timeouts.requestMs, clock, log, onChange: (cluster, leading) => leading && late.onLeading?.(cluster) })
+      : null;
+  const leadership: Leadership | undefined = leaders ?? undefined;
   const observers: RunObserver[] = [];
   const incidentListeners: IncidentListener[] = [];
-  const late: { context?: SlackContext } = {};
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster, clock, log, observers, incidentListeners, busyTimeoutMs: BOT_BUSY_TIMEOUT_MS, steps: checklistSteps(outsideSources(config)), policies: config.policies.file });
+  const checklist = wireChecklist({
+    dbPath: config.store.dbPath,
+    cluster: options.cluster ?? connected.map((entry) => entry.cluster),
+    ...(leadership ? { leadership } : {}),
+    owner: identity,
+    clock,
+    log,
+    observers,
+    incidentListeners,
+    busyTimeoutMs: BOT_BUSY_TIMEOUT_MS,
+    steps: checklistSteps(outsideSources(config)),
+    policies: config.policies.file,
+  });
   const { alerts } = checklist;
   const requestLog = new SqliteRequestLog(checklist.db);
   const metrics = new BotMetrics({ approvalsWaiting: () => checklist.runs.countWaitingApprovals(), alertQueueDepth: () => alerts.countUnprocessed() });
@@ -83,7 +104,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   incidentListeners.push(metricsIncidentListener(metrics));
   const work = new Set<Promise<unknown>>();
   const background = (what: string, task: () => Promise<unknown>) => {
-    const running = task().catch((error: unknown) => log.error({ err: error, what }, 'background work failed'));
+    const running = task().catch((error: unknown) => {
+      // A run another process acts on (it holds the cluster's Lease, or the run's claim) is left to it: not a failure.
+      if (isOomCheckError(error, ErrorCode.NotLeader) || isOomCheckError(error, ErrorCode.RunClaimed)) log.info({ what, reason: error.message }, 'left to the process that acts on it');
+      else log.error({ err: error, what }, 'background work failed');
+    });
     work.add(running);
     void running.finally(() => work.delete(running));
   };
@@ -108,8 +133,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     } catch (error) {
       checks.database = (error as Error).message;
     }
-    checks.cluster = await checklist.cluster.ping().then(() => 'ok', (error: unknown) => (error as Error).message);
-    return { ready: Object.values(checks).every((check) => check === 'ok'), checks };
+    // Each cluster on its own: one down is reported, and the bot stays ready while another answers.
+    const clusters = checklist.clusters.all();
+    const pings = await Promise.all(clusters.map((cluster) => cluster.ping().then(() => 'ok', (error: unknown) => (error as Error).message)));
+    clusters.forEach((cluster, index) => {
+      checks[`cluster/${cluster.name}`] = pings[index]!;
+      if (leaders) checks[`lease/${cluster.name}`] = leaders.leads(cluster.name) ? 'leader' : `standby: ${leaders.describe(cluster.name)} acts`;
+    });
+    return { ready: checks.database === 'ok' && pings.includes('ok'), checks };
   };
   const triggered = {
     ...checklist,
@@ -122,7 +153,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       if (created) background(`advance ${incidentId}`, () => checklist.runner.advance(incidentId));
     },
   };
-  const processor = new AlertProcessor({ ...triggered, alerts, mapping: { alertNames: config.alertmanager.alertNames, labels: config.alertmanager.labels, allowedNamespaces: config.cluster.namespaces } });
+  // The cluster label picks among OOM_CHECK_CLUSTERS; with the one cluster of the kubeconfig it is not read (as before clusters were named).
+  const labels = { ...config.alertmanager.labels, cluster: config.cluster.clusters === null ? null : config.alertmanager.labels.cluster };
+  const processor = new AlertProcessor({ ...triggered, alerts, mapping: { alertNames: config.alertmanager.alertNames, labels, allowedNamespaces: config.cluster.namespaces } });
   const drainAlerts = () => background('process alerts', () => processor.drain());
   if (!config.slack.channel && (config.alertmanager.enabled || config.schedule.sweep)) {
     log.warn({}, 'SLACK_CHANNEL is unset: cards for incidents from Alertmanager or the sweep have no channel to go to');
@@ -151,17 +184,24 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   await slack.start();
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;
-  log.info({ url, socketMode: config.slack.socketMode, cluster: checklist.cluster.name }, 'oom-check is serving');
-  const resumed = checklist.runner.resumeAll().then((runs) => {
-    for (const run of runs) void messenger.refreshCard(run.incidentId);
-    return runs;
+  log.info({ url, socketMode: config.slack.socketMode, clusters: checklist.clusters.names(), identity }, 'oom-check is serving');
+  const stopping = new AbortController();
+  const resumeLed = () =>
+    checklist.runner.resumeAll().then((runs) => {
+      for (const run of runs) void messenger.refreshCard(run.incidentId);
+      return runs;
+    });
+  // The first election round decides which clusters' runs this process resumes; a standby resumes them when it takes over.
+  const electing = leaders ? leaders.start(stopping.signal) : Promise.resolve({ running: Promise.resolve() });
+  const resumed = electing.then(() => {
+    late.onLeading = (cluster) => background(`take over ${cluster}`, resumeLed);
+    return resumeLed();
   });
   drainAlerts();
   // Expiry, escalation, orphaned runs and the cards' live clock follow the store on the bot's clock; cron keeps the sweep.
-  const stopping = new AbortController();
   const escalation = config.escalation.enabled ? [escalationSchedule(() => late.context!, { approvers: config.slack.approvers, oncallGroup: config.escalation.oncallGroup, remindAfterMs: config.escalation.remindAfterMs })] : [];
   const ownSchedules = [checklist.lifecycle.expirySchedule(), ...escalation, checklist.runner.orphanSchedule(), messenger.clockSchedule()].map((work) => onSchedule(clock, log, stopping.signal, work));
-  const onRelist = (_reason: string, cause: string) => metrics.watchRestarts.inc({ cluster: checklist.cluster.name, reason: cause });
+  const onRelist = (_reason: string, cause: string, cluster: string) => metrics.watchRestarts.inc({ cluster, reason: cause });
   const watching = config.schedule.watch ? new OomWatch({ ...triggered, onRelist }).run(stopping.signal) : Promise.resolve();
   const schedules = startSchedules(
     [
@@ -188,6 +228,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       checklist.runner.stop();
       const drained = Promise.allSettled([...work, checklist.runner.idle(), resumed]);
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref())]);
+      await (await electing).running;
+      // Nothing writes any more: the Leases are given up, and a standby takes over at its next try.
+      await leaders?.release();
       await Promise.race([messenger.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       await slack.stop();
       server.closeAllConnections();

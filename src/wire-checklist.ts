@@ -8,7 +8,9 @@ import { SqliteAuditLog } from './adapters/sqlite/sqlite-audit-log.js';
 import { SqlitePolicyHistory } from './adapters/sqlite/sqlite-policy-history.js';
 import type { PolicyFile } from './core/policy/policy-schema.js';
 import { SqliteRunStore } from './adapters/sqlite/sqlite-run-store.js';
-import type { Clock, Cluster, IncidentListener, Logger } from './core/ports.js';
+import { Clusters } from './core/clusters.js';
+import type { Clock, Cluster, IncidentListener, Leadership, Logger } from './core/ports.js';
+import { ALWAYS_LEADS, guardWrites } from './runbook/guard-writes.js';
 import type { RunObserver } from './core/run.js';
 import { CHECKLIST_STEPS, type ChecklistSteps } from './runbook/checklist-steps.js';
 import { PolicyGate } from './runbook/policy-gate.js';
@@ -25,7 +27,9 @@ export interface WiredChecklist {
   alerts: SqliteAlertStore;
   /** Every command and click (Slack, the CLI), append-only. */
   audit: SqliteAuditLog;
-  cluster: Cluster;
+  /** Every cluster by name, each write checked against `leadership`. */
+  clusters: Clusters;
+  leadership: Leadership;
   runner: Runner;
   lifecycle: Lifecycle;
   claims: RunClaims;
@@ -56,10 +60,13 @@ export function ownerIsGone(owner: string): boolean {
   }
 }
 
-/** The composition of the checklist: SQLite stores, a cluster, the lifecycle and the runner. */
+/** The composition of the checklist: SQLite stores, the clusters, the lifecycle and the runner. */
 export function wireChecklist(options: {
   dbPath: string;
-  cluster: Cluster;
+  /** The clusters to act on: one, or several by name (OOM_CHECK_CLUSTERS). */
+  cluster: Cluster | readonly Cluster[];
+  /** Which clusters this process may act on now (the Leases); one process alone leads them all. */
+  leadership?: Leadership;
   clock: Clock;
   log: Logger;
   observers?: RunObserver[];
@@ -67,6 +74,8 @@ export function wireChecklist(options: {
   incidentListeners?: IncidentListener[];
   steps?: ChecklistSteps;
   claimTtlMs?: number;
+  /** How this process names itself in run claims (and Leases); a fresh processOwner() by default. */
+  owner?: string;
   /**
    * How long a write waits for another process's lock. The bot keeps it short: better-sqlite3
    * waits synchronously, so a long wait would freeze the whole process (health checks included).
@@ -80,21 +89,24 @@ export function wireChecklist(options: {
   const incidents = new SqliteIncidentStore(db, options.incidentListeners ?? []);
   const runs = new SqliteRunStore(db, incidents);
   const alerts = new SqliteAlertStore(db);
-  const { cluster, clock, log } = options;
+  const { clock, log } = options;
+  const leadership = options.leadership ?? ALWAYS_LEADS;
+  const clusters = new Clusters((Array.isArray(options.cluster) ? options.cluster : [options.cluster as Cluster]).map((cluster) => guardWrites(cluster, leadership)));
   const reporter = new RunReporter({ clock, log, observers: options.observers ?? [] });
-  const claims = new RunClaims(runs, clock, { owner: processOwner(), ttlMs: options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS, isGone: ownerIsGone });
+  const claims = new RunClaims(runs, clock, { owner: options.owner ?? processOwner(), ttlMs: options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS, isGone: ownerIsGone });
   const firingAlerts = (incidentId: number) => alerts.firingFingerprints(incidentId).length;
-  const lifecycle = new Lifecycle({ incidents, runs, cluster, clock, log, reporter, claims, firingAlerts });
-  const gate = options.policies ? new PolicyGate({ file: options.policies, history: new SqlitePolicyHistory(db), cluster }) : null;
+  const lifecycle = new Lifecycle({ incidents, runs, clusters, clock, log, reporter, claims, firingAlerts });
+  const gate = options.policies ? new PolicyGate({ file: options.policies, history: new SqlitePolicyHistory(db), clusters }) : null;
   const steps = gate ? { ...(options.steps ?? CHECKLIST_STEPS), approve: approveStep(gate) } : options.steps;
-  const runner = new Runner({ incidents, runs, cluster, clock, log, reporter, claims, lifecycle, ...(steps ? { steps } : {}) });
+  const runner = new Runner({ incidents, runs, clusters, leadership, clock, log, reporter, claims, lifecycle, ...(steps ? { steps } : {}) });
   return {
     db,
     incidents,
     runs,
     alerts,
     audit: new SqliteAuditLog(db),
-    cluster,
+    clusters,
+    leadership,
     runner,
     lifecycle,
     claims,

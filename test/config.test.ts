@@ -23,7 +23,7 @@ describe('loadConfig', () => {
     expect(config.store.dbPath).toBe('./data/oom-check.db');
     expect(config.server.port).toBe(3000);
     expect(config.log.level).toBe('info');
-    expect(config.cluster).toEqual({ kubeconfig: null, context: null, namespaces: [], timeouts: { requestMs: 10_000, watchIdleMs: 30_000 } });
+    expect(config.cluster).toEqual({ kubeconfig: null, context: null, clusters: null, namespaces: [], timeouts: { requestMs: 10_000, watchIdleMs: 30_000 } });
     expect(config.runbook.maxMemoryLimit).toBe('4Gi');
     expect(config.runbook.maxMemoryLimitBytes).toBe(4 * 1024 ** 3);
     expect(config.runbook.path).toMatch(/runbooks[/\\]oom-initcontainer\.yaml$/);
@@ -34,7 +34,7 @@ describe('loadConfig', () => {
       insecure: true,
       enabled: true,
       alertNames: ['KubeInitContainerOOMKilled', 'KubeContainerOOMKilled'],
-      labels: { namespace: 'namespace', pod: 'pod', container: 'container' },
+      labels: { namespace: 'namespace', pod: 'pod', container: 'container', cluster: 'cluster' },
     });
     expect(config.schedule).toEqual({ sweep: '* * * * *', watch: true });
   });
@@ -128,6 +128,42 @@ describe('loadConfig', () => {
     expect(problemsOf({ PORT: port }, ['server'])).toContain(`PORT="${port}" must be a whole number`);
   });
 
+  test('OOM_CHECK_CLUSTERS maps names to contexts; a bare context is its own name', () => {
+    expect(loadConfig({ OOM_CHECK_CLUSTERS: 'a=ctx-a, b = ctx-b,kind-dev' }, ['cluster']).cluster.clusters).toEqual([
+      { name: 'a', context: 'ctx-a' },
+      { name: 'b', context: 'ctx-b' },
+      { name: 'kind-dev', context: 'kind-dev' },
+    ]);
+    expect(loadConfig({ OOM_CHECK_CLUSTERS: 'prod=arn:aws:eks:eu-west-1:123456789012:cluster/prod' }, ['cluster']).cluster.clusters).toEqual([{ name: 'prod', context: 'arn:aws:eks:eu-west-1:123456789012:cluster/prod' }]);
+  });
+
+  test.each([
+    ['a=ctx-a,,b=ctx-b', 'OOM_CHECK_CLUSTERS="a=ctx-a,,b=ctx-b" has an empty entry (two commas, or one at an end)'],
+    ['a=', 'entry "a=" is not name=context'],
+    ['a=b=c', 'entry "a=b=c" is not name=context'],
+    ['pr/od=ctx', 'entry "pr/od=ctx": "pr/od" is not a cluster name'],
+    ['arn:aws:eks:eu-west-1:1:cluster/prod', 'is not a cluster name (letters, digits, ".", "_" and "-"'],
+    ['a=ctx-a,a=ctx-b', 'names the cluster "a" twice'],
+    ['a=ctx,b=ctx', 'lists the context "ctx" twice (as a and b)'],
+  ])('OOM_CHECK_CLUSTERS=%p is refused: %s', (value, problem) => {
+    expect(problemsOf({ OOM_CHECK_CLUSTERS: value }, ['cluster'])).toContain(problem);
+  });
+
+  test('KUBE_CONTEXT and OOM_CHECK_CLUSTERS are not set together', () => {
+    expect(problemsOf({ OOM_CHECK_CLUSTERS: 'a=ctx-a', KUBE_CONTEXT: 'ctx-b' }, ['cluster'])).toContain('KUBE_CONTEXT="ctx-b" cannot be used with OOM_CHECK_CLUSTERS');
+  });
+
+  test('the Lease: defaults, and every variable checked', () => {
+    expect(loadConfig({}, ['lease']).lease).toEqual({ enabled: true, name: 'oom-check', namespace: null, durationSeconds: 15 });
+    expect(loadConfig({ OOM_CHECK_LEASE: 'off', OOM_CHECK_LEASE_NAME: 'bot.leader', OOM_CHECK_LEASE_NAMESPACE: 'ops', OOM_CHECK_LEASE_DURATION: '2m' }, ['lease']).lease).toEqual({ enabled: false, name: 'bot.leader', namespace: 'ops', durationSeconds: 120 });
+    const problems = problemsOf({ OOM_CHECK_LEASE: 'yes', OOM_CHECK_LEASE_NAME: 'Bot', OOM_CHECK_LEASE_NAMESPACE: 'Ops', OOM_CHECK_LEASE_DURATION: '500ms' }, ['lease']);
+    expect(problems).toContain('OOM_CHECK_LEASE="yes" must be on or off');
+    expect(problems).toContain('OOM_CHECK_LEASE_NAME="Bot" must be a Lease name');
+    expect(problems).toContain('OOM_CHECK_LEASE_NAMESPACE="Ops" must be a namespace name');
+    expect(problems).toContain('OOM_CHECK_LEASE_DURATION="500ms" must be whole seconds or minutes from 1s to 5m');
+    expect(problemsOf({ OOM_CHECK_LEASE_DURATION: '6m' }, ['lease'])).toContain('from 1s to 5m');
+  });
+
   test('OOM_CHECK_API_TIMEOUT sets every request deadline and the watch idle timeout', () => {
     expect(loadConfig({ OOM_CHECK_API_TIMEOUT: '500ms' }, ['cluster']).cluster.timeouts).toEqual({ requestMs: 500, watchIdleMs: 1500 });
     expect(loadConfig({ OOM_CHECK_API_TIMEOUT: '2m' }, ['cluster']).cluster.timeouts.requestMs).toBe(120_000);
@@ -149,7 +185,7 @@ describe('loadConfig', () => {
       ['alertmanager', 'schedule', 'escalation'],
     );
     expect(message).toContain('ALERTMANAGER_INSECURE="yes" must be true or false');
-    expect(message).toContain('OOM_CHECK_ALERT_LABELS="node=x" must map namespace, pod and container to label names');
+    expect(message).toContain('OOM_CHECK_ALERT_LABELS="node=x" must map namespace, pod, container and cluster to label names');
     expect(message).toContain('OOM_CHECK_SWEEP_SCHEDULE="every minute" must be a cron expression');
     expect(message).toContain('OOM_CHECK_REMIND_AFTER="10 minutes" must be a duration such as 90s, 10m or 1h, or off');
   });

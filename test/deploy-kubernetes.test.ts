@@ -85,7 +85,16 @@ function adapterCalls(): Array<{ verb: string; group: string; resource: string }
   });
 }
 
+/** The Lease calls of leader election (kube-lease-client.ts): made in the bot's own namespace only. */
+function leaseCalls(): string[] {
+  const source = readFileSync(join(packageRoot, 'src', 'adapters', 'k8s', 'kube-lease-client.ts'), 'utf8');
+  const ops = [...source.matchAll(/verb: '([a-z]+)', resource: 'leases\.coordination\.k8s\.io'/g)].map(([, verb]) => verb!);
+  expect(ops.length).toBe([...source.matchAll(/verb: '/g)].length);
+  return ops;
+}
+
 const calls = adapterCalls();
+const leaseVerbs = leaseCalls();
 /** Detection reads pods and events: cluster-wide. GET /version (ping) is a non-resource URL any authenticated user may read. */
 const isDetect = (call: { verb: string; resource: string }) => ['pods', 'events', 'nodes'].includes(call.resource) && ['get', 'list', 'watch'].includes(call.verb);
 const detect = calls.filter(isDetect);
@@ -110,6 +119,7 @@ test('the adapter calls the test knows about are all there', () => {
     new Set(['get apps/deployments', 'get apps/statefulsets', 'get apps/daemonsets', 'get apps/replicasets', 'patch apps/deployments', 'patch apps/statefulsets', 'patch apps/daemonsets', 'delete /pods', 'get /pods/proxy', 'list /resourcequotas', 'list /limitranges']),
   );
   expect(exec.map((c) => c.verb)).toEqual(['create']);
+  expect(leaseVerbs.sort()).toEqual(['create', 'get', 'update']);
 });
 
 describe.each(BUILDS)('deploy/kubernetes/$dir', ({ dir, actIn, rssPeak }) => {
@@ -135,8 +145,8 @@ describe.each(BUILDS)('deploy/kubernetes/$dir', ({ dir, actIn, rssPeak }) => {
         expected.add(grant(namespace, 'get', '', 'pods/exec'));
       }
     }
-    // Reserved for leader election (PRODUCT section 7), in the bot's own namespace only.
-    for (const verb of ['get', 'create', 'update']) expected.add(grant(BOT.namespace, verb, 'coordination.k8s.io', 'leases'));
+    // Leader election (PRODUCT section 7): the Lease in the bot's own namespace only.
+    for (const verb of leaseVerbs) expected.add(grant(BOT.namespace, verb, 'coordination.k8s.io', 'leases'));
     expect([...grantsOf(manifests)].sort()).toEqual([...expected].sort());
   });
 

@@ -39,6 +39,15 @@ describe('Dockerfile', () => {
     expect(ARTIFACT_ENTRIES).toEqual(expect.arrayContaining(['bundle', 'node_modules', 'package.json', ...DATA_FOLDERS]));
   });
 
+  test('the runtime stage installs the font the PNG chart names (DejaVu Sans), and cleans apt\'s lists in the same layer', () => {
+    const runs = args(runtime, 'RUN');
+    const fonts = runs.find((run) => /apt-get install\b.*\bfonts-dejavu-core\b/s.test(run));
+    expect(fonts).toBeDefined();
+    expect(fonts).toMatch(/--no-install-recommends/);
+    expect(fonts).toMatch(/apt-get update[\s\S]*apt-get install[\s\S]*rm -rf \/var\/lib\/apt\/lists\/\*/);
+    expect(readFileSync(join(packageRoot, 'src', 'adapters', 'render', 'svg-to-png.ts'), 'utf8')).toContain("defaultFontFamily: 'DejaVu Sans'");
+  });
+
   test('runs the bundle with node as a non-root user, with /data as a volume for the database', () => {
     const user = args(runtime, 'USER').at(-1);
     expect(user).toBeDefined();

@@ -34,7 +34,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 const AUDITED_COMMANDS: ReadonlySet<string> = new Set(['run', 'rollback', 'resolve', 'export', 'audit']);
 
 /** Errors that are the user's input to fix: exit code 2. */
-const USAGE_ERRORS: ReadonlySet<string> = new Set([ErrorCode.UsageInvalid, ErrorCode.ConfigInvalid, ErrorCode.TargetInvalid, ErrorCode.RunbookInvalid]);
+const USAGE_ERRORS: ReadonlySet<string> = new Set([ErrorCode.UsageInvalid, ErrorCode.ConfigInvalid, ErrorCode.TargetInvalid, ErrorCode.RunbookInvalid, ErrorCode.ClusterUnknown]);
 /** Errors that mean "nothing there": exit code 3, as the README's table says for a missing database. */
 const NOT_FOUND_ERRORS: ReadonlySet<string> = new Set([ErrorCode.DatabaseNotFound]);
 

@@ -1,11 +1,13 @@
 /** Help texts, one per command, and the overview. */
 export const COMMAND_HELP: Record<string, string> = {
-  run: `Usage: oom-check run <namespace>/<pod> [--yes] [--context C] [--runbook FILE]
+  run: `Usage: oom-check run [<cluster>/]<namespace>/<pod> [--yes] [--cluster NAME | --context C] [--runbook FILE]
 
-Runs the 3-minute hotfix checklist on a pod against the current kube context: detect the OOM
+Runs the 3-minute hotfix checklist on a pod (in the first cluster of OOM_CHECK_CLUSTERS, else the
+current kube context, unless told otherwise): detect the OOM
 kill, read image-info, propose a memory limit, ask for approval, dry-run and patch the owner
 workload, wait for Initialized, check health. Run it again on the same pod to resume a run.
   --yes, -y          approve the proposed limit without asking
+  --cluster NAME     a cluster of OOM_CHECK_CLUSTERS (the same as NAME/<namespace>/<pod>)
   --context C        kube context (default KUBE_CONTEXT, else the kubeconfig's current one)
   --runbook FILE     runbook YAML (default OOM_CHECK_RUNBOOK)
 

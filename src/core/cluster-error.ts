@@ -7,12 +7,14 @@ export const ClusterErrorCode = {
   Timeout: 'Timeout',
   Unreachable: 'Unreachable',
   Unexpected: 'Unexpected',
+  /** A write refused before it was sent: this process does not hold the cluster's Lease (now). */
+  NotLeader: 'NotLeader',
 } as const;
 
 export type ClusterErrorCode = (typeof ClusterErrorCode)[keyof typeof ClusterErrorCode];
 
 /** Worth trying again later: the cluster may answer then. */
-const RETRYABLE: ReadonlySet<ClusterErrorCode> = new Set(['Timeout', 'Unreachable', 'Conflict', 'Unexpected']);
+const RETRYABLE: ReadonlySet<ClusterErrorCode> = new Set(['Timeout', 'Unreachable', 'Conflict', 'Unexpected', 'NotLeader']);
 
 export class ClusterError extends Error {
   override readonly name = 'ClusterError';

@@ -30,6 +30,10 @@ export const ErrorCode = {
   RunStateInvalid: 'run_state_invalid',
   /** Another oom-check process holds the run; the message names it and until when. */
   RunClaimed: 'run_claimed',
+  /** A cluster name (an alert's label, `--cluster`, a stored run) that OOM_CHECK_CLUSTERS does not list. */
+  ClusterUnknown: 'cluster_unknown',
+  /** Another oom-check process holds the cluster's Lease: this one stands by and does not act there. */
+  NotLeader: 'not_leader',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -81,6 +81,37 @@ export interface PolicyHistory {
   automaticFixes(workloadKey: string, since: string): string[];
 }
 
+/**
+ * Whether this process may act on a cluster now: it holds the cluster's Lease (a second process
+ * stands by). Asked before a run is taken up and before every write to the cluster.
+ */
+export interface Leadership {
+  leads(cluster: string): boolean;
+  /** Who acts on the cluster, for messages: "this process", "oom-check-7f9c:12:ab12cd34", "nobody yet". */
+  describe(cluster: string): string;
+}
+
+/** The Lease as leader election reads and writes it (coordination.k8s.io/v1 Lease spec). */
+export interface LeaseRecord {
+  holder: string | null;
+  durationSeconds: number;
+  acquireTime: string | null;
+  renewTime: string | null;
+  transitions: number;
+  /** The optimistic lock: a replace with a stale one is refused (Conflict). */
+  resourceVersion: string;
+}
+
+export type LeaseSpec = Omit<LeaseRecord, 'resourceVersion'>;
+
+/** One Lease object in one cluster. Rejects with ClusterError (Conflict when another writer won). */
+export interface LeaseClient {
+  /** The Lease, or null when it does not exist. */
+  get(): Promise<LeaseRecord | null>;
+  create(spec: LeaseSpec): Promise<LeaseRecord>;
+  replace(spec: LeaseSpec, resourceVersion: string): Promise<LeaseRecord>;
+}
+
 export interface ProxyResponse {
   status: number;
   body: string;

@@ -1,7 +1,8 @@
 import { ErrorCode, OomCheckError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { Incident } from '../core/incident.js';
-import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../core/ports.js';
+import type { Clusters } from '../core/clusters.js';
+import type { Clock, IncidentStore, Logger, RunStore } from '../core/ports.js';
 import { parseQuantity } from '../core/quantity.js';
 import { checkEditedLimit } from '../core/rules/check-edited-limit.js';
 import { closesIncident, currentStep, mayRunAgain, stepOf, type RunRecord, type Verdict } from '../core/run.js';
@@ -42,7 +43,7 @@ export interface RunEnd {
 export interface LifecycleDeps {
   incidents: IncidentStore;
   runs: RunStore;
-  cluster: Cluster;
+  clusters: Clusters;
   clock: Clock;
   log: Logger;
   reporter: RunReporter;

@@ -1,6 +1,7 @@
 import type { Incident, WorkloadRef } from '../core/incident.js';
 import type { PolicyFile } from '../core/policy/policy-schema.js';
-import type { Cluster, PolicyHistory } from '../core/ports.js';
+import type { Clusters } from '../core/clusters.js';
+import type { PolicyHistory } from '../core/ports.js';
 import { parseQuantity } from '../core/quantity.js';
 import { judgePolicy, lookbackSeconds, selectPolicy, type PolicyDecision } from '../core/rules/judge-policy.js';
 import type { ProposeResult } from '../core/step-results.js';
@@ -13,11 +14,11 @@ export const policyActor = (name: string): string => `policy:${name}`;
  * so a person decides, as without policies.
  */
 export class PolicyGate {
-  constructor(private readonly deps: { file: PolicyFile; history: PolicyHistory; cluster: Cluster }) {}
+  constructor(private readonly deps: { file: PolicyFile; history: PolicyHistory; clusters: Clusters }) {}
 
   async judge(incident: Incident, proposed: ProposeResult, now: Date): Promise<PolicyDecision | null> {
     if (!incident.owner) return null;
-    const workload = await this.deps.cluster.getWorkload(incident.namespace, incident.owner as WorkloadRef);
+    const workload = await this.deps.clusters.get(incident.cluster).getWorkload(incident.namespace, incident.owner as WorkloadRef);
     const labels = workload.metadata.labels ?? {};
     const policy = selectPolicy(this.deps.file, { namespace: incident.namespace, labels });
     if (!policy) return null;

@@ -1,6 +1,7 @@
 import { ClusterError } from '../core/cluster-error.js';
 import type { Incident, WorkloadRef } from '../core/incident.js';
-import type { Clock, Cluster, IncidentStore, RunStore } from '../core/ports.js';
+import type { Clusters } from '../core/clusters.js';
+import type { Clock, IncidentStore, RunStore } from '../core/ports.js';
 import { buildLimitPatch, hasMemoryLimit, memoryOf, requestFollowsLimit } from '../core/rules/build-patch.js';
 import { stepOf, type RunRecord } from '../core/run.js';
 import { requireResult } from '../core/step-results.js';
@@ -15,7 +16,7 @@ export type RollbackAnswer =
 interface RollbackDeps {
   incidents: IncidentStore;
   runs: RunStore;
-  cluster: Cluster;
+  clusters: Clusters;
   clock: Clock;
   reporter: RunReporter;
   /** The claim this process holds on the run: every write is fenced by it. */
@@ -62,17 +63,18 @@ export async function rollBackPatch(deps: RollbackDeps, incident: Incident, run:
   };
 
   const intended = timeline.some((event) => event.kind === 'patch.intent' && event.data.rollback === true);
-  const current = await deps.cluster.getWorkload(incident.namespace, owner);
+  const cluster = deps.clusters.get(incident.cluster);
+  const current = await cluster.getWorkload(incident.namespace, owner);
   const inPlace = restore === null ? memoryOf(current, kind, container)?.limit === null : hasMemoryLimit(current, kind, container, restore);
   if (!(intended && inPlace)) {
     if (!intended) record([deps.reporter.event(incident, run, 'patch.intent', 'apply', { rollback: true, workload, container, ...diff }, actor)]);
     const patch = buildLimitPatch({ kind, container, limit: restore, ...(request !== undefined ? { request } : {}) });
     const fieldManager = run.spec.runbook.steps.apply.fieldManager;
-    const preview = await deps.cluster.patchWorkload(incident.namespace, owner, patch, { dryRun: true, fieldManager });
+    const preview = await cluster.patchWorkload(incident.namespace, owner, patch, { dryRun: true, fieldManager });
     if (restore && !hasMemoryLimit(preview, kind, container, restore)) {
       throw new ClusterError('Invalid', `the server's dry-run of the rollback on ${workload} did not restore ${restore}; nothing was changed`);
     }
-    await deps.cluster.patchWorkload(incident.namespace, owner, patch, { dryRun: false, fieldManager });
+    await cluster.patchWorkload(incident.namespace, owner, patch, { dryRun: false, fieldManager });
   }
   record(
     [

@@ -1,8 +1,10 @@
 import { ClusterError, isClusterError } from '../core/cluster-error.js';
-import { ErrorCode, isOomCheckError } from '../core/errors.js';
+import { unknownCluster } from '../core/clusters.js';
+import { ErrorCode, isOomCheckError, OomCheckError } from '../core/errors.js';
 import { findingData } from '../core/finding.js';
 import type { Incident } from '../core/incident.js';
-import type { Clock, Cluster, IncidentStore, Logger, RunStore, RunTransition } from '../core/ports.js';
+import type { Clusters } from '../core/clusters.js';
+import type { Clock, IncidentStore, Leadership, Logger, RunStore, RunTransition } from '../core/ports.js';
 import { currentStep, stepOf, type RunRecord, type StepName, type StepRecordOf } from '../core/run.js';
 import { requireResult, type ResultData } from '../core/step-results.js';
 import { SYSTEM_ACTOR, type NewTimelineEvent, type TimelineKind } from '../core/timeline.js';
@@ -17,7 +19,9 @@ import { StepInterrupted, type StepContext, type StepEvent, type StepOutcome } f
 export interface RunnerDeps {
   incidents: IncidentStore;
   runs: RunStore;
-  cluster: Cluster;
+  clusters: Clusters;
+  /** Runs are taken up only on clusters whose Lease this process holds. */
+  leadership: Leadership;
   clock: Clock;
   log: Logger;
   reporter: RunReporter;
@@ -63,7 +67,7 @@ export class Runner {
   /** Advances every run that has not finished, e.g. after a restart; one failing run does not stop the others. */
   async resumeAll(): Promise<RunRecord[]> {
     this.deps.lifecycle.closeFinished();
-    const runs = this.deps.runs.listUnfinishedRuns();
+    const runs = this.deps.runs.listUnfinishedRuns().filter((run) => this.mayTakeUp(run));
     const settled = await Promise.allSettled(runs.map((run) => this.advance(run.incidentId)));
     settled.forEach((result, index) => {
       if (result.status === 'rejected') this.deps.log.info({ incidentId: runs[index]?.incidentId, reason: (result.reason as Error).message }, 'run not resumed now');
@@ -79,7 +83,7 @@ export class Runner {
     const now = this.deps.clock.now().toISOString();
     const orphans = this.deps.runs
       .listUnfinishedRuns()
-      .filter((run) => run.status === 'active' && !this.chains.has(run.incidentId) && (!run.claim || run.claim.until <= now));
+      .filter((run) => run.status === 'active' && !this.chains.has(run.incidentId) && (!run.claim || run.claim.until <= now) && this.mayTakeUp(run));
     const settled = await Promise.allSettled(orphans.map((run) => this.advance(run.incidentId)));
     return orphans.filter((_, index) => settled[index]?.status === 'fulfilled').map((run) => run.incidentId);
   }
@@ -99,7 +103,22 @@ export class Runner {
     await Promise.allSettled([...this.chains.values()]);
   }
 
+  /**
+   * Whether this process may work on the run now: its cluster is one this bot serves and this
+   * process holds that cluster's Lease. Checked before the claim, so a standby never takes a run.
+   */
+  private mayTakeUp(run: RunRecord): boolean {
+    const cluster = run.spec.target.cluster;
+    return this.deps.clusters.has(cluster) && this.deps.leadership.leads(cluster);
+  }
+
   private advanceNow(incidentId: number): Promise<RunRecord> {
+    const stored = this.mustGetRun(incidentId);
+    const cluster = stored.spec.target.cluster;
+    if (stored.status !== 'finished') {
+      if (!this.deps.clusters.has(cluster)) return Promise.reject(unknownCluster(cluster, this.deps.clusters.names()));
+      if (!this.deps.leadership.leads(cluster)) return Promise.reject(standingBy(incidentId, cluster, this.deps.leadership.describe(cluster)));
+    }
     return this.deps.claims.hold(incidentId, async (claimed, lost) => {
       let run = claimed;
       while (run.status !== 'finished' && !this.stopping.signal.aborted && !lost.aborted) {
@@ -150,7 +169,7 @@ export class Runner {
       incident,
       run,
       runbook: run.spec.runbook,
-      cluster: this.deps.cluster,
+      cluster: this.deps.clusters.get(run.spec.target.cluster),
       clock: this.deps.clock,
       log: this.deps.log.child({ incidentId: incident.id, step: record.step }),
       signal,
@@ -308,4 +327,9 @@ export class Runner {
     if (!incident) throw new Error(`incident ${incidentId} does not exist`);
     return incident;
   }
+}
+
+/** The run's cluster is led by another process: this one leaves the run to it (and takes it up if it becomes the leader). */
+export function standingBy(incidentId: number, cluster: string, leader: string): OomCheckError {
+  return new OomCheckError(ErrorCode.NotLeader, `incident ${incidentId}: cluster ${cluster} is acted on by ${leader} (it holds the cluster's Lease); this process stands by`);
 }

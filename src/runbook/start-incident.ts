@@ -1,6 +1,7 @@
 import { checkTarget } from '../core/check-target.js';
 import type { Incident, Trigger } from '../core/incident.js';
-import type { Clock, Cluster, IncidentStore, RunStore } from '../core/ports.js';
+import type { Clusters } from '../core/clusters.js';
+import type { Clock, IncidentStore, RunStore } from '../core/ports.js';
 import { ErrorCode, isOomCheckError } from '../core/errors.js';
 import type { RunRecord } from '../core/run.js';
 import { resolveOwner } from './resolve-owner.js';
@@ -8,6 +9,8 @@ import type { Runbook } from '../core/runbook-schema.js';
 import type { Lifecycle } from './lifecycle.js';
 
 export interface StartRequest {
+  /** The cluster's name; the default cluster when null or absent. */
+  cluster?: string | null;
   namespace: string;
   pod: string;
   trigger: Trigger;
@@ -32,11 +35,12 @@ export interface StartedIncident {
  * how "run it again" works on a workload that still fails.
  */
 export async function startIncident(
-  deps: { incidents: IncidentStore; runs: RunStore; cluster: Cluster; clock: Clock; lifecycle: Pick<Lifecycle, 'supersede'> },
+  deps: { incidents: IncidentStore; runs: RunStore; clusters: Clusters; clock: Clock; lifecycle: Pick<Lifecycle, 'supersede'> },
   request: StartRequest,
 ): Promise<StartedIncident> {
   checkTarget(request.namespace, request.pod, request.allowedNamespaces);
-  const { incidents, runs, cluster, clock } = deps;
+  const { incidents, runs, clock } = deps;
+  const cluster = deps.clusters.get(request.cluster);
   const unfinished = runs.findUnfinishedRun({ cluster: cluster.name, namespace: request.namespace, pod: request.pod });
   if (unfinished) return { incident: incidents.getIncident(unfinished.incidentId)!, run: unfinished, created: false };
 

@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { mapAlert, type MapAlertOptions } from '../core/alerts/map-alert.js';
 import { isClusterError } from '../core/cluster-error.js';
+import { unknownCluster } from '../core/clusters.js';
 import { isOomCheckError } from '../core/errors.js';
 import type { AlertStore, StoredAlert } from '../core/ports.js';
 import { startIncident } from '../runbook/start-incident.js';
@@ -43,26 +44,33 @@ export class AlertProcessor {
     clearTimeout(this.retry);
   }
 
+  /**
+   * Alerts in arrival order. When a cluster does not answer, its alerts (that one and the later
+   * ones, in order) wait for a later try; the other clusters' alerts go on being processed.
+   */
   private async loop(): Promise<void> {
     do {
       this.again = false;
-      for (let batch = this.deps.alerts.unprocessed(BATCH); batch.length > 0; batch = this.deps.alerts.unprocessed(BATCH)) {
+      const waiting = new Set<string>();
+      const heldBack = new Set<string>();
+      const next = () => this.deps.alerts.unprocessed(BATCH + heldBack.size).filter((alert) => !heldBack.has(alert.key));
+      for (let batch = next(); batch.length > 0; batch = next()) {
         for (const alert of batch) {
           // Let webhooks in between alerts: answering Alertmanager fast matters more than this backlog.
           await setImmediate();
-          if (!(await this.process(alert))) {
-            // The cluster did not answer: keep the alert and the ones after it for a later try.
-            this.retry = setTimeout(() => void this.drain(), RETRY_MS);
-            this.retry.unref();
-            return;
-          }
+          if (!(await this.process(alert, waiting))) heldBack.add(alert.key);
         }
+      }
+      if (waiting.size > 0) {
+        this.retry = setTimeout(() => void this.drain(), RETRY_MS);
+        this.retry.unref();
+        return;
       }
     } while (this.again);
   }
 
-  /** False when the alert must wait for the cluster to answer again. */
-  private async process(alert: StoredAlert): Promise<boolean> {
+  /** False when the alert must wait for its cluster to answer again (its cluster is then in `waiting`). */
+  private async process(alert: StoredAlert, waiting: Set<string>): Promise<boolean> {
     const at = this.deps.clock.now().toISOString();
     const done = (text: string, incidentId: number | null) => this.deps.alerts.markProcessed(alert.key, { at, text, incidentId });
     const mapping = mapAlert(alert, this.deps.mapping);
@@ -70,13 +78,24 @@ export class AlertProcessor {
       done(`skipped: ${mapping.reason}`, null);
       return true;
     }
+    // The cluster label's value (or none): alerts of a cluster that did not answer keep their order behind it.
+    const holdKey = mapping.cluster ?? '';
+    if (waiting.has(holdKey)) return false;
     const details = { message: alert.alertname, fingerprint: alert.fingerprint, pod: mapping.pod, container: mapping.container, startsAt: alert.startsAt };
     if (alert.status === 'resolved') {
       this.resolve(alert, details, done);
       return true;
     }
+    const cluster = this.clusterOf(mapping.cluster);
+    if ('problem' in cluster) {
+      // Kept with its labels and this outcome: nothing is acted on in a cluster the bot does not know.
+      this.deps.log.error({ alert: alert.key, fingerprint: alert.fingerprint, problem: cluster.problem }, 'an alert for a cluster this bot does not serve');
+      done(`not handled: ${cluster.problem}`, null);
+      return true;
+    }
     try {
       const { incident, created } = await startIncident(this.deps, {
+        cluster: cluster.name,
         namespace: mapping.namespace,
         pod: mapping.pod,
         trigger: 'alertmanager',
@@ -91,13 +110,28 @@ export class AlertProcessor {
       return true;
     } catch (error) {
       if (isClusterError(error) && error.retryable) {
-        this.deps.log.warn({ err: error, alert: alert.key }, 'the cluster did not answer; the alert waits for the next try');
+        this.deps.log.warn({ err: error, alert: alert.key, cluster: cluster.name }, 'the cluster did not answer; its alerts wait for the next try, the other clusters\' go on');
+        waiting.add(holdKey);
         return false;
       }
       if (!isClusterError(error) && !isOomCheckError(error)) throw error;
       done(`skipped: ${error.message}`, null);
       return true;
     }
+  }
+
+  /**
+   * The cluster an alert is about: its cluster label's value; without the label, the one cluster
+   * when the bot serves only one. With several, an alert without the label is not guessed at.
+   */
+  private clusterOf(label: string | null): { name: string } | { problem: string } {
+    const { clusters } = this.deps;
+    const labelName = this.deps.mapping.labels.cluster;
+    if (label === null) {
+      if (clusters.names().length === 1) return { name: clusters.defaultName };
+      return { problem: `the alert has no cluster label (${labelName ?? 'cluster'}) and this bot serves several clusters (${clusters.names().join(', ')}): add the label in Prometheus (external_labels), or set OOM_CHECK_ALERT_LABELS=cluster=<label>` };
+    }
+    return clusters.has(label) ? { name: label } : { problem: unknownCluster(label, clusters.names()).message };
   }
 
   private resolve(alert: StoredAlert, details: Record<string, string | null>, done: (text: string, incidentId: number | null) => void): void {

@@ -1,4 +1,5 @@
-import type { Clock, Cluster, IncidentStore, Logger, RunStore } from '../core/ports.js';
+import type { Clusters } from '../core/clusters.js';
+import type { Clock, IncidentStore, Logger, RunStore } from '../core/ports.js';
 import type { Runbook } from '../core/runbook-schema.js';
 import type { Lifecycle } from '../runbook/lifecycle.js';
 
@@ -7,7 +8,7 @@ export interface TriggerDeps {
   incidents: IncidentStore;
   runs: RunStore;
   lifecycle: Lifecycle;
-  cluster: Cluster;
+  clusters: Clusters;
   clock: Clock;
   log: Logger;
   runbook: Runbook;

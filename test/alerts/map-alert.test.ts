@@ -16,7 +16,7 @@ const shopPod = { namespace: 'shop', pod: 'checkout-7d9f8b6c5-x2k4q', container:
 describe('the real fixtures', () => {
   test('a single firing alert opens its pod and container', () => {
     expect(payload('firing-single').alerts.map((alert) => mapAlert(alert, options))).toEqual([
-      { action: 'open', namespace: 'shop', pod: 'checkout-7d9f8b6c5-x2k4q', container: 'checkout' },
+      { action: 'open', cluster: null, namespace: 'shop', pod: 'checkout-7d9f8b6c5-x2k4q', container: 'checkout' },
     ]);
   });
 
@@ -29,7 +29,7 @@ describe('the real fixtures', () => {
 
   test.each<PayloadFixture>(['firing-grouped-3-pods', 'resolved-grouped-3-pods'])('%s: one mapping per pod', (name) => {
     expect(payload(name).alerts.map((alert) => mapAlert(alert, options))).toEqual(
-      ['web-5f6d7c8b9-h7x2m', 'web-5f6d7c8b9-k9p4z', 'web-5f6d7c8b9-t3n8q'].map((pod) => ({ action: 'open', namespace: 'shop', pod, container: 'web' })),
+      ['web-5f6d7c8b9-h7x2m', 'web-5f6d7c8b9-k9p4z', 'web-5f6d7c8b9-t3n8q'].map((pod) => ({ action: 'open', cluster: null, namespace: 'shop', pod, container: 'web' })),
     );
   });
 
@@ -46,7 +46,7 @@ describe('the real fixtures', () => {
   test('with KubePodCrashLooping allowed, the three containers map to the same pod', () => {
     const allowAll = { ...options, alertNames: [...DEFAULT_ALERT_NAMES, 'KubePodCrashLooping'] };
     expect(payload('firing-same-pod-3-containers').alerts.map((alert) => mapAlert(alert, allowAll))).toEqual(
-      ['app', 'istio-proxy', 'log-shipper'].map((container) => ({ action: 'open', namespace: 'shop', pod: 'api-6b7c9d8f4-qwert', container })),
+      ['app', 'istio-proxy', 'log-shipper'].map((container) => ({ action: 'open', cluster: null, namespace: 'shop', pod: 'api-6b7c9d8f4-qwert', container })),
     );
   });
 
@@ -61,17 +61,20 @@ describe('the real fixtures', () => {
 
 describe('mapping rules', () => {
   test.each<[string, { labels: Record<string, string> }, Partial<MapAlertOptions>, AlertMapping]>([
-    ['init-container alert', oom(shopPod), {}, { action: 'open', ...shopPod }],
-    ['app-container alert', { labels: { ...shopPod, alertname: 'KubeContainerOOMKilled' } }, {}, { action: 'open', ...shopPod }],
-    ['no container label', oom({ namespace: 'shop', pod: 'p-1' }), {}, { action: 'open', namespace: 'shop', pod: 'p-1', container: null }],
-    ['empty container label', oom({ namespace: 'shop', pod: 'p-1', container: '' }), {}, { action: 'open', namespace: 'shop', pod: 'p-1', container: null }],
-    ['a pod name with dots (a DNS-1123 subdomain)', oom({ namespace: 'shop', pod: 'web.v2-0' }), {}, { action: 'open', namespace: 'shop', pod: 'web.v2-0', container: null }],
-    ['namespace in the allow-list', oom(shopPod), { allowedNamespaces: ['billing', 'shop'] }, { action: 'open', ...shopPod }],
+    ['init-container alert', oom(shopPod), {}, { action: 'open', cluster: null, ...shopPod }],
+    ['a cluster label names the cluster', oom({ ...shopPod, cluster: 'b' }), {}, { action: 'open', cluster: 'b', ...shopPod }],
+    ['the cluster label renamed', oom({ ...shopPod, cluster: 'x', k8s_cluster: 'b' }), { labels: { ...DEFAULT_ALERT_LABELS, cluster: 'k8s_cluster' } }, { action: 'open', cluster: 'b', ...shopPod }],
+    ['the cluster label not read (one cluster, OOM_CHECK_CLUSTERS unset)', oom({ ...shopPod, cluster: 'b' }), { labels: { ...DEFAULT_ALERT_LABELS, cluster: null } }, { action: 'open', cluster: null, ...shopPod }],
+    ['app-container alert', { labels: { ...shopPod, alertname: 'KubeContainerOOMKilled' } }, {}, { action: 'open', cluster: null, ...shopPod }],
+    ['no container label', oom({ namespace: 'shop', pod: 'p-1' }), {}, { action: 'open', cluster: null, namespace: 'shop', pod: 'p-1', container: null }],
+    ['empty container label', oom({ namespace: 'shop', pod: 'p-1', container: '' }), {}, { action: 'open', cluster: null, namespace: 'shop', pod: 'p-1', container: null }],
+    ['a pod name with dots (a DNS-1123 subdomain)', oom({ namespace: 'shop', pod: 'web.v2-0' }), {}, { action: 'open', cluster: null, namespace: 'shop', pod: 'web.v2-0', container: null }],
+    ['namespace in the allow-list', oom(shopPod), { allowedNamespaces: ['billing', 'shop'] }, { action: 'open', cluster: null, ...shopPod }],
     [
       'labels renamed (exported_* after a federation)',
       oom({ exported_namespace: 'shop', exported_pod: 'p-1', exported_container: 'c', namespace: 'monitoring', pod: 'ksm-0' }),
-      { labels: { namespace: 'exported_namespace', pod: 'exported_pod', container: 'exported_container' } },
-      { action: 'open', namespace: 'shop', pod: 'p-1', container: 'c' },
+      { labels: { namespace: 'exported_namespace', pod: 'exported_pod', container: 'exported_container', cluster: 'cluster' } },
+      { action: 'open', cluster: null, namespace: 'shop', pod: 'p-1', container: 'c' },
     ],
     ['no alertname', { labels: shopPod }, {}, { action: 'skip', reason: 'the alert has no alertname label' }],
     [
@@ -92,13 +95,13 @@ describe('mapping rules', () => {
     [
       'renamed pod label missing',
       oom(shopPod),
-      { labels: { namespace: 'namespace', pod: 'exported_pod', container: 'container' } },
+      { labels: { namespace: 'namespace', pod: 'exported_pod', container: 'container', cluster: 'cluster' } },
       { action: 'skip', reason: 'the alert has no pod label (exported_pod)' },
     ],
     [
       'a pod label named like an Object.prototype member',
       oom(shopPod),
-      { labels: { namespace: 'namespace', pod: 'constructor', container: 'toString' } },
+      { labels: { namespace: 'namespace', pod: 'constructor', container: 'toString', cluster: 'cluster' } },
       { action: 'skip', reason: 'the alert has no pod label (constructor)' },
     ],
     [

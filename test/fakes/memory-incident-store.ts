@@ -38,7 +38,7 @@ export class MemoryIncidentStore implements IncidentStore {
       at: input.openedAt,
       kind: 'incident.opened',
       actor: input.actor,
-      data: { trigger: input.trigger, pod: input.pod, container: input.container },
+      data: { trigger: input.trigger, cluster: input.cluster, pod: input.pod, container: input.container },
     });
     return { incident: structuredClone(incident), created: true };
   }

@@ -57,9 +57,13 @@ describe('/oom-check text', () => {
     fc.assert(
       fc.property(label, subdomain, space, (namespace, pod, gap) => {
         for (const text of [`${namespace}/${pod}`, `${pod}${gap}-n${gap}${namespace}`, `-n ${namespace}${gap}${pod}`, `${gap}${pod} --namespace ${namespace}${gap}`]) {
-          expect(parseCommand(text)).toEqual({ kind: 'run', namespace, pod });
+          expect(parseCommand(text)).toEqual({ kind: 'run', cluster: null, namespace, pod });
         }
-        expect(parseCommand(`${gap}${pod}${gap}`)).toEqual({ kind: 'run', namespace: null, pod });
+        expect(parseCommand(`${gap}${pod}${gap}`)).toEqual({ kind: 'run', cluster: null, namespace: null, pod });
+        // The cluster, as the first part or with --cluster (a cluster name here: a label, as OOM_CHECK_CLUSTERS takes).
+        for (const text of [`${pod}/${namespace}/${pod}`, `${namespace}/${pod}${gap}--cluster${gap}${pod}`, `--cluster ${pod}${gap}${pod} -n ${namespace}`]) {
+          expect(parseCommand(text)).toEqual({ kind: 'run', cluster: pod, namespace, pod });
+        }
       }),
       runs(300),
     );

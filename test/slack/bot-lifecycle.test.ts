@@ -56,15 +56,16 @@ describe('the bot over its life', () => {
     }
   });
 
-  test('/readyz reports the database and the cluster; 503 when the API server is gone', async () => {
+  test('/readyz reports the database, the cluster and its Lease; 503 when the API server is gone', async () => {
     await setUp(0.001);
     const bot = await startBot({ env, log: pino({ level: 'silent' }) });
     try {
-      expect(await (await fetch(`${bot.url}/readyz`)).json()).toEqual({ status: 'ready', checks: { database: 'ok', cluster: 'ok' } });
+      await bot.resumed;
+      expect(await (await fetch(`${bot.url}/readyz`)).json()).toEqual({ status: 'ready', checks: { database: 'ok', 'cluster/oom-check-sim': 'ok', 'lease/oom-check-sim': 'leader' } });
       await sim.close();
       const down = await fetch(`${bot.url}/readyz`);
       expect(down.status).toBe(503);
-      expect(((await down.json()) as { checks: { cluster: string } }).checks.cluster).toMatch(/cannot reach the Kubernetes API/);
+      expect(((await down.json()) as { checks: Record<string, string> }).checks['cluster/oom-check-sim']).toMatch(/cannot reach the Kubernetes API/);
       expect((await fetch(`${bot.url}/nope`)).status).toBe(404);
     } finally {
       await bot.stop();

@@ -48,10 +48,10 @@ describe('self-heal policies over the simulator and the Slack replica', () => {
     const file = join(dir, `policies-${Math.random().toString(36).slice(2)}.yaml`);
     writeFileSync(file, policyYaml(c));
     h = await startBotHarness({ env: { OOM_CHECK_POLICIES: file } });
-    const { incidents, cluster } = h.bot.checklist;
+    const { incidents, clusters } = h.bot.checklist;
     for (const ago of c.fixesAgoMs ?? []) {
       const at = new Date(Date.now() - ago).toISOString();
-      const { incident } = incidents.openIncident({ cluster: cluster.name, namespace: 'shop', pod: 'checkout-earlier', owner: { kind: 'Deployment', name: 'checkout' }, container: 'migrate', trigger: 'cli', openedAt: at, actor: 'cli:earlier' });
+      const { incident } = incidents.openIncident({ cluster: clusters.defaultName, namespace: 'shop', pod: 'checkout-earlier', owner: { kind: 'Deployment', name: 'checkout' }, container: 'migrate', trigger: 'cli', openedAt: at, actor: 'cli:earlier' });
       incidents.append({ incidentId: incident.id, at, kind: 'decision', actor: 'policy:web', step: 'approve', data: { decision: 'approve', limit: '128Mi', automatic: true } });
       incidents.closeIncident(incident.id, { at, verdict: 'fixed', actor: 'oom-check' });
     }

@@ -52,7 +52,7 @@ export function describeIncidentStoreContract(name: string, makeStore: () => Inc
       const [opened, ...rest] = store.timeline(incident.id);
       expect(rest).toEqual([]);
       expect(opened).toMatchObject({ kind: 'incident.opened', actor: 'slack:U01APPROVER', at: T0, step: null });
-      expect(opened?.data).toEqual({ trigger: 'slack', pod: 'checkout-7d9f8-abcde', container: 'migrate' });
+      expect(opened?.data).toEqual({ trigger: 'slack', cluster: 'prod-eu', pod: 'checkout-7d9f8-abcde', container: 'migrate' });
     });
 
     test('a second pod of the same workload joins the open incident', () => {

@@ -2,8 +2,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** What happens to one request: forwarded, held for a while, never answered, or cut. */
-export type Fault = 'pass' | 'hang' | 'reset' | { delayMs: number } | { respond: { status: number; body: string } };
+/** What happens to one request: forwarded, held for a while (or until a promise settles), never answered, or cut. */
+export type Fault = 'pass' | 'hang' | 'reset' | { delayMs: number } | { until: Promise<unknown> } | { respond: { status: number; body: string } };
 
 export interface ProxiedRequest {
   index: number;
@@ -77,6 +77,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       const go = () => (frozen ? undefined : forward(request, req, res, Buffer.concat(chunks)));
       if (fault === 'pass') go();
       else if ('respond' in fault) res.writeHead(fault.respond.status, { 'content-type': 'application/json' }).end(fault.respond.body);
+      else if ('until' in fault) void fault.until.finally(go);
       else setTimeout(go, fault.delayMs);
     });
   });

@@ -1,4 +1,7 @@
+import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
+import { KubeCluster } from '../../src/adapters/k8s/kube-cluster.js';
+import { Clusters } from '../../src/core/clusters.js';
 import { systemClock } from '../../src/adapters/clock/system-clock.js';
 import { sweep } from '../../src/triggers/sweep.js';
 import { pollUntil } from '../sim/helpers/poll.js';
@@ -14,10 +17,23 @@ describe('the scheduled sweep', () => {
     const pod = await h.oomKilledPod('shop', 'checkout-');
     const opened: Array<[number, boolean]> = [];
     const deps = { ...h, clock: systemClock, log: pino({ level: 'silent' }), maxLimitBytes: 4 * GiB, allowedNamespaces: ['shop'], onIncident: (id: number, created: boolean) => opened.push([id, created]) };
-    expect(await sweep(deps)).toEqual({ oomKilled: 1, opened: [1] });
+    expect(await sweep(deps)).toEqual({ oomKilled: 1, opened: [1], failed: [] });
     expect(h.incidents.getIncident(1)).toMatchObject({ trigger: 'sweep', pod, owner: { kind: 'Deployment', name: 'checkout' } });
-    expect(await sweep(deps)).toEqual({ oomKilled: 1, opened: [] });
+    expect(await sweep(deps)).toEqual({ oomKilled: 1, opened: [], failed: [] });
     expect(opened).toEqual([[1, true]]);
+  });
+
+  test('every cluster is swept; one that does not answer is reported and the others are swept all the same', async () => {
+    h = await startHarness('seed-oom');
+    const pod = await h.oomKilledPod('shop', 'checkout-');
+    const gone = new KubeConfig();
+    // Nothing listens on port 9 of the loopback (discard): the API server of this cluster is down.
+    gone.loadFromOptions({ clusters: [{ name: 'gone', server: 'http://127.0.0.1:9', skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'gone', cluster: 'gone', user: 'u' }], currentContext: 'gone' });
+    const clusters = new Clusters([new KubeCluster(gone, { requestMs: 2_000, watchIdleMs: 6_000 }, 'a'), h.clusters.get()]);
+    const deps = { ...h, clusters, clock: systemClock, log: pino({ level: 'silent' }), maxLimitBytes: 4 * GiB, allowedNamespaces: ['shop'], onIncident: () => {} };
+    const result = await sweep(deps);
+    expect(result).toEqual({ oomKilled: 1, opened: [1], failed: [{ cluster: 'a', message: expect.stringMatching(/cannot reach the Kubernetes API/) }] });
+    expect(h.incidents.getIncident(1)).toMatchObject({ cluster: h.clusters.defaultName, trigger: 'sweep', pod });
   });
 
   test('a sweep-opened run stops at the approval gate even when the runbook auto-approves', async () => {

@@ -55,9 +55,11 @@ export class KubeCluster implements Cluster {
   constructor(
     private readonly kc: KubeConfig,
     private readonly timeouts: KubeTimeouts = DEFAULT_KUBE_TIMEOUTS,
+    /** The name OOM_CHECK_CLUSTERS gives it; by default its kube context's. */
+    name?: string,
   ) {
     this.timed = requestOptions(timeouts.requestMs);
-    this.name = kc.getCurrentContext() || 'default';
+    this.name = name ?? (kc.getCurrentContext() || 'default');
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.server = kc.getCurrentCluster()?.server ?? '(no server)';

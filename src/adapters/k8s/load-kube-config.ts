@@ -5,7 +5,7 @@ import { ErrorCode, OomCheckError } from '../../core/errors.js';
  * The kubeconfig oom-check acts with: the file named by config (KUBECONFIG), else the client's
  * default (~/.kube/config, or the in-cluster service account), and the context KUBE_CONTEXT names.
  */
-export function loadKubeConfig(options: { kubeconfig: string | null; context: string | null }): KubeConfig {
+export function loadKubeConfig(options: { kubeconfig: string | null; context: string | null; /** Where the context was named, for the error: `KUBE_CONTEXT` by default. */ contextFrom?: string }): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (options.kubeconfig) {
@@ -24,7 +24,7 @@ export function loadKubeConfig(options: { kubeconfig: string | null; context: st
     if (!names.includes(options.context)) {
       throw new OomCheckError(
         ErrorCode.ConfigInvalid,
-        `KUBE_CONTEXT=${JSON.stringify(options.context)} is not a context of the kubeconfig; it has: ${names.join(', ') || 'none'}`,
+        `${options.contextFrom ?? `KUBE_CONTEXT=${JSON.stringify(options.context)}`} is not a context of the kubeconfig; it has: ${names.join(', ') || 'none'}`,
       );
     }
     kc.setCurrentContext(options.context);

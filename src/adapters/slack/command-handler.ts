@@ -35,9 +35,9 @@ async function cardLink(context: SlackContext, incidentId: number, fallbackChann
   return url ? link(url, 'its card') : md`its card in ${channelLink(channel)}`;
 }
 
-async function resolveNamespace(context: SlackContext, pod: string): Promise<string> {
+async function resolveNamespace(context: SlackContext, cluster: string | null, pod: string): Promise<string> {
   if (context.allowedNamespaces.length === 1) return context.allowedNamespaces[0]!;
-  const found = await context.cluster.findPodNamespaces(pod, context.allowedNamespaces);
+  const found = await context.clusters.get(cluster).findPodNamespaces(pod, context.allowedNamespaces);
   if (found.length === 1) return found[0]!;
   throw new OomCheckError(
     ErrorCode.TargetInvalid,
@@ -47,11 +47,13 @@ async function resolveNamespace(context: SlackContext, pod: string): Promise<str
   );
 }
 
-async function startRun(context: SlackContext, request: CommandRequest, namespace: string | null, pod: string, audit: (outcome: AuditOutcome) => void): Promise<void> {
+async function startRun(context: SlackContext, request: CommandRequest, target: { cluster: string | null; namespace: string | null; pod: string }, audit: (outcome: AuditOutcome) => void): Promise<void> {
   const reply = (text: Mrkdwn) => context.slack.ephemeral(request.channelId, request.userId, text);
+  const { cluster, namespace, pod } = target;
   try {
     const started = await startIncident(context, {
-      namespace: namespace ?? (await resolveNamespace(context, pod)),
+      cluster,
+      namespace: namespace ?? (await resolveNamespace(context, cluster, pod)),
       pod,
       trigger: 'slack',
       actor: slackActor(request.userId),
@@ -127,8 +129,8 @@ export function handleCommand(context: SlackContext, request: CommandRequest): C
       return { action, target, reply: md`Resolving incident #${incident.id}…`, then: (audit) => resolveIncident(context, request, incident.id, command.note, audit) };
     }
     case 'run': {
-      const target = command.namespace ? `${command.namespace}/${command.pod}` : command.pod;
-      return { action, target, reply: md`:mag: Checking \`${target}\`… a link to the incident's card follows here.`, then: (audit) => startRun(context, request, command.namespace, command.pod, audit) };
+      const target = [command.cluster, command.namespace, command.pod].filter((part) => part !== null).join('/');
+      return { action, target, reply: md`:mag: Checking \`${target}\`… a link to the incident's card follows here.`, then: (audit) => startRun(context, request, command, audit) };
     }
   }
 }

@@ -11,7 +11,8 @@ import { parseIncidentId } from './parse-incident-id.js';
  * ECHO_MAX characters): escape it, once, where it is shown.
  */
 export type SlackCommand =
-  | { kind: 'run'; namespace: string | null; pod: string }
+  /** `cluster` null: the default cluster (the first of OOM_CHECK_CLUSTERS). */
+  | { kind: 'run'; cluster: string | null; namespace: string | null; pod: string }
   | { kind: 'status' }
   | { kind: 'export'; incidentId: number }
   | { kind: 'resolve'; incidentId: number; note: string | null }
@@ -21,6 +22,7 @@ export type SlackCommand =
 export const COMMAND_USAGE = [
   '`/oom-check <namespace>/<pod>` or `/oom-check <pod> -n <namespace>`: run the OOM checklist on a pod',
   '`/oom-check <pod>`: the same, finding the pod\'s namespace',
+  '`/oom-check <cluster>/<namespace>/<pod>` or `--cluster <cluster>`: the same in another cluster than the default',
   '`/oom-check status`: open incidents',
   '`/oom-check export <incident-id>`: the postmortem as a file',
   '`/oom-check resolve <incident-id> [note]`: close an incident left open, once the workload runs (approvers)',
@@ -50,9 +52,15 @@ function podProblem(pod: string): string | null {
   return `${echo(pod)} is not a pod name: use lower-case letters, digits, "-" and ".", at most 253 characters, e.g. \`checkout-7d9f8-abcde\`.`;
 }
 
-function run(namespace: string | null, pod: string): SlackCommand {
-  const problem = (namespace === null ? null : namespaceProblem(namespace)) ?? podProblem(pod);
-  return problem ? invalid(problem) : { kind: 'run', namespace, pod };
+function clusterProblem(cluster: string): string | null {
+  if (cluster === '') return 'Give a cluster name before the first `/`, e.g. `prod/shop/checkout-7d9f8-abcde`.';
+  // Which names exist is the registry's to say; here only what could never be one.
+  return cluster.length <= 253 ? null : `${echo(cluster)} is not a cluster name: at most 253 characters.`;
+}
+
+function run(cluster: string | null, namespace: string | null, pod: string): SlackCommand {
+  const problem = (cluster === null ? null : clusterProblem(cluster)) ?? (namespace === null ? null : namespaceProblem(namespace)) ?? podProblem(pod);
+  return problem ? invalid(problem) : { kind: 'run', cluster, namespace, pod };
 }
 
 /** Never throws: every text is a command or an `invalid` with what to fix. */
@@ -73,6 +81,7 @@ export function parseCommand(text: string): SlackCommand {
     return { kind: 'resolve', incidentId, note: note === '' ? null : shorten(note, NOTE_MAX) };
   }
   let namespace: string | null = null;
+  let cluster: string | null = null;
   const names: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
@@ -81,6 +90,11 @@ export function parseCommand(text: string): SlackCommand {
       if (value === undefined) return invalid(`\`${word}\` needs a namespace after it.`);
       if (namespace !== null) return invalid('Give the namespace once.');
       namespace = value;
+    } else if (word === '--cluster') {
+      const value = words[++i];
+      if (value === undefined) return invalid('`--cluster` needs a cluster name after it.');
+      if (cluster !== null) return invalid('Give the cluster once.');
+      cluster = value;
     } else if (word.startsWith('-')) {
       return invalid(`Unknown option ${echo(word)}.`);
     } else {
@@ -90,10 +104,12 @@ export function parseCommand(text: string): SlackCommand {
   if (names.length !== 1) return invalid(names.length === 0 ? 'Give a pod name.' : 'Give one pod at a time.');
   const [name] = names as [string];
   const slash = name.split('/');
-  if (slash.length === 2) {
-    if (namespace !== null) return invalid('Give the namespace either as `<namespace>/<pod>` or with `-n`, not both.');
-    return run(slash[0]!, slash[1]!);
+  if (slash.length >= 2 && namespace !== null) return invalid('Give the namespace either as `<namespace>/<pod>` or with `-n`, not both.');
+  if (slash.length === 2) return run(cluster, slash[0]!, slash[1]!);
+  if (slash.length === 3) {
+    if (cluster !== null) return invalid('Give the cluster either as `<cluster>/<namespace>/<pod>` or with `--cluster`, not both.');
+    return run(slash[0]!, slash[1]!, slash[2]!);
   }
-  if (slash.length > 2) return invalid(`${echo(name)} is not \`<namespace>/<pod>\`.`);
-  return run(namespace, name);
+  if (slash.length > 3) return invalid(`${echo(name)} is not \`<namespace>/<pod>\` or \`<cluster>/<namespace>/<pod>\`.`);
+  return run(cluster, namespace, name);
 }

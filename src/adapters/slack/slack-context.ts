@@ -1,4 +1,5 @@
-import type { AuditLog, Clock, Cluster, IncidentStore, Logger, RunStore } from '../../core/ports.js';
+import type { Clusters } from '../../core/clusters.js';
+import type { AuditLog, Clock, IncidentStore, Logger, RunStore } from '../../core/ports.js';
 import type { Runbook } from '../../core/runbook-schema.js';
 import type { Lifecycle } from '../../runbook/lifecycle.js';
 import type { Runner } from '../../runbook/runner.js';
@@ -12,7 +13,7 @@ export interface SlackContext {
   runs: RunStore;
   /** Every command and click, who, where and the result. */
   audit: AuditLog;
-  cluster: Cluster;
+  clusters: Clusters;
   runner: Runner;
   lifecycle: Lifecycle;
   clock: Clock;

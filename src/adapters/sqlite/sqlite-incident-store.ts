@@ -125,7 +125,7 @@ export class SqliteIncidentStore implements IncidentStore {
         at: input.openedAt,
         kind: 'incident.opened',
         actor: input.actor,
-        data: { trigger: input.trigger, pod: input.pod, container: input.container },
+        data: { trigger: input.trigger, cluster: input.cluster, pod: input.pod, container: input.container },
       });
       return { incident, created: true };
     }).immediate());

@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import { systemClock } from '../../adapters/clock/system-clock.js';
-import { KubeCluster } from '../../adapters/k8s/kube-cluster.js';
-import { loadKubeConfig } from '../../adapters/k8s/load-kube-config.js';
+import { commandClusters } from '../../adapters/k8s/connect-clusters.js';
 import { loadConfig } from '../../config.js';
 import { createLogger } from '../../create-logger.js';
 import { wireChecklist } from '../../wire-checklist.js';
@@ -25,8 +24,7 @@ export async function resolveCommand(args: string[], io: CliIo): Promise<ExitCod
   if (!idText || !/^[1-9]\d{0,15}$/.test(idText)) throw usageError('resolve', 'give the incident id as a whole number, e.g. oom-check resolve 42');
   if (extra.length > 0) throw usageError('resolve', `unexpected argument "${extra[0]}" (a note goes after --note, in quotes)`);
   const config = loadConfig(io.env, ['store', 'cluster', 'log']);
-  const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster: new KubeCluster(kubeConfig, config.cluster.timeouts), clock: systemClock, log: createLogger(config.log.level) });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster: commandClusters(config.cluster, values.context as string | undefined), clock: systemClock, log: createLogger(config.log.level) });
   try {
     const note = values.note as string | undefined;
     const answer = checklist.lifecycle.resolve(Number(idText), `cli:${userInfo().username}`, note?.trim() || undefined);

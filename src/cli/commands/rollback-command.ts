@@ -1,7 +1,6 @@
-import { KubeCluster } from '../../adapters/k8s/kube-cluster.js';
+import { commandClusters } from '../../adapters/k8s/connect-clusters.js';
 import { userInfo } from 'node:os';
 import { systemClock } from '../../adapters/clock/system-clock.js';
-import { loadKubeConfig } from '../../adapters/k8s/load-kube-config.js';
 import { loadConfig } from '../../config.js';
 import { wireChecklist } from '../../wire-checklist.js';
 import { openPrompt } from '../ask.js';
@@ -28,8 +27,7 @@ export async function rollbackCommand(args: string[], io: CliIo): Promise<ExitCo
     if (!/^y(es)?$/i.test(answer.trim())) return ExitCode.NotApproved;
   }
   const config = loadConfig(io.env, ['store', 'cluster', 'log']);
-  const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
-  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster: new KubeCluster(kubeConfig, config.cluster.timeouts), clock: systemClock, log: createLogger(config.log.level) });
+  const checklist = wireChecklist({ dbPath: config.store.dbPath, cluster: commandClusters(config.cluster, values.context as string | undefined), clock: systemClock, log: createLogger(config.log.level) });
   try {
     const result = await checklist.lifecycle.rollback(Number(idText), `cli:${userInfo().username}`);
     if (result.outcome === 'rolled-back') {

@@ -1,9 +1,8 @@
-import { KubeCluster } from '../../adapters/k8s/kube-cluster.js';
+import { commandClusters } from '../../adapters/k8s/connect-clusters.js';
 import { userInfo } from 'node:os';
 import { isClusterError } from '../../core/cluster-error.js';
 import { systemClock } from '../../adapters/clock/system-clock.js';
 import type { RunRecord } from '../../core/run.js';
-import { loadKubeConfig } from '../../adapters/k8s/load-kube-config.js';
 import { loadConfig } from '../../config.js';
 import { loadRunbook } from '../../runbook/load-runbook.js';
 import { checklistSteps } from '../../runbook/checklist-steps.js';
@@ -48,6 +47,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseFlags('run', args, {
     yes: { type: 'boolean', short: 'y', default: false },
     context: { type: 'string' },
+    cluster: { type: 'string' },
     runbook: { type: 'string' },
   });
   if (values.help) {
@@ -57,16 +57,18 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const [target, ...extra] = positionals;
   if (!target) throw usageError('run', 'give the pod as <namespace>/<pod>, e.g. oom-check run shop/checkout-7d9f8-abcde');
   if (extra.length > 0) throw usageError('run', `unexpected argument "${extra[0]}"`);
-  const [namespace, pod, ...rest] = target.split('/');
-  if (!namespace || !pod || rest.length > 0) throw usageError('run', `"${target}" is not <namespace>/<pod>, e.g. shop/checkout-7d9f8-abcde`);
+  const parts = target.split('/');
+  const [cluster, namespace, pod] = parts.length === 3 ? parts : [(values.cluster as string | undefined) ?? null, ...parts];
+  if (!namespace || !pod || parts.length > 3 || cluster === '') throw usageError('run', `"${target}" is not <namespace>/<pod> or <cluster>/<namespace>/<pod>, e.g. shop/checkout-7d9f8-abcde`);
+  if (parts.length === 3 && values.cluster !== undefined) throw usageError('run', 'give the cluster either as <cluster>/<namespace>/<pod> or with --cluster, not both');
+  if (cluster !== null && values.context !== undefined) throw usageError('run', '--context picks one kube context and --cluster a cluster of OOM_CHECK_CLUSTERS: give one of them');
 
   const config = loadConfig(io.env, ['store', 'cluster', 'runbook', 'log', 'prometheus', 'registry', 'policies']);
   const runbook = loadRunbook((values.runbook as string | undefined) ?? config.runbook.path);
-  const kubeConfig = loadKubeConfig({ kubeconfig: config.cluster.kubeconfig, context: (values.context as string | undefined) ?? config.cluster.context });
   const actor = `cli:${userInfo().username}`;
   const checklist = wireChecklist({
     dbPath: config.store.dbPath,
-    cluster: new KubeCluster(kubeConfig, config.cluster.timeouts),
+    cluster: commandClusters(config.cluster, values.context as string | undefined),
     clock: systemClock,
     log: createLogger(config.log.level),
     observers: [{ onUpdate: (update) => update.status !== 'running' && writeLine(io.stdout, renderUpdate(update)) }],
@@ -76,6 +78,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const prompt = openPrompt(io);
   try {
     const started = await startIncident(checklist, {
+      cluster: cluster ?? null,
       namespace,
       pod,
       trigger: 'cli',
@@ -85,7 +88,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<ExitCode> {
       allowedNamespaces: config.cluster.namespaces,
     });
     const subject = started.incident.owner ? `${started.incident.owner.kind} ${namespace}/${started.incident.owner.name}` : `pod ${namespace}/${pod}`;
-    writeLine(io.stdout, `incident ${started.incident.id} ${started.created ? 'opened' : 'resumed'} for ${subject} (cluster ${checklist.cluster.name})`);
+    writeLine(io.stdout, `incident ${started.incident.id} ${started.created ? 'opened' : 'resumed'} for ${subject} (cluster ${started.incident.cluster})`);
     let run = await checklist.runner.advance(started.incident.id);
     if (run.status === 'waiting-approval') {
       const question = checklist.incidents.timeline(run.incidentId).findLast((event) => event.kind === 'step.waiting')?.data.message;

@@ -4,20 +4,24 @@ import type { WebhookAlert } from './parse-webhook.js';
 /** The init-container rule in deploy/prometheus/oom-check-rules.yaml and kube-prometheus's app-container one. */
 export const DEFAULT_ALERT_NAMES: readonly string[] = ['KubeInitContainerOOMKilled', 'KubeContainerOOMKilled'];
 
-/** kube-state-metrics' label names, which the rules keep. */
-export const DEFAULT_ALERT_LABELS = { namespace: 'namespace', pod: 'pod', container: 'container' } as const;
+/** kube-state-metrics' label names, which the rules keep; `cluster` as Prometheus' external_labels usually name it. */
+export const DEFAULT_ALERT_LABELS = { namespace: 'namespace', pod: 'pod', container: 'container', cluster: 'cluster' } as const;
 
 export interface MapAlertOptions {
   /** Alert names the bot acts on (`alertname` label). */
   alertNames: readonly string[];
-  /** Which labels carry the namespace, pod and container names. */
-  labels: { namespace: string; pod: string; container: string };
+  /**
+   * Which labels carry the namespace, pod, container and cluster names. `cluster` is null when the
+   * bot serves the one cluster of its kubeconfig (OOM_CHECK_CLUSTERS unset): the label is not read.
+   */
+  labels: { namespace: string; pod: string; container: string; cluster: string | null };
   /** OOM_CHECK_NAMESPACES; empty means every namespace. */
   allowedNamespaces: readonly string[];
 }
 
 export type AlertMapping =
-  | { action: 'open'; namespace: string; pod: string; container: string | null }
+  /** `cluster`: the cluster label's value, null when the alert has none (the processor decides). */
+  | { action: 'open'; cluster: string | null; namespace: string; pod: string; container: string | null }
   | { action: 'skip'; reason: string };
 
 
@@ -68,7 +72,7 @@ export function mapAlert(alert: Pick<WebhookAlert, 'labels'>, options: MapAlertO
   if (options.allowedNamespaces.length > 0 && !options.allowedNamespaces.includes(namespace)) {
     return { action: 'skip', reason: `namespace ${namespace} is outside the allow-list OOM_CHECK_NAMESPACES (${options.allowedNamespaces.join(', ')})` };
   }
-  return { action: 'open', namespace, pod, container };
+  return { action: 'open', cluster: names.cluster === null ? null : label(alert, names.cluster), namespace, pod, container };
 }
 
 /**

@@ -19,7 +19,8 @@ function headline(event: TimelineEvent): string {
   const withMessage = (text: string) => (message ? `${text}: ${message}` : text);
   switch (event.kind) {
     case 'incident.opened':
-      return `Incident opened by ${textField(data, 'trigger') ?? 'a trigger'}`;
+      // Older rows (before clusters were named) carry no cluster: the incident's own field still does.
+      return `Incident opened by ${textField(data, 'trigger') ?? 'a trigger'}${textField(data, 'cluster') ? ` in cluster ${textField(data, 'cluster')}` : ''}`;
     case 'incident.mitigated':
       return withMessage('Fix verified');
     case 'incident.closed':
