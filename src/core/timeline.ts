@@ -22,6 +22,9 @@ export const TIMELINE_KINDS = [
   'access.denied',
   'delivery.failed',
   'error',
+  'severity.set',
+  'owner.set',
+  'storm.joined',
 ] as const;
 
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -57,6 +60,8 @@ export const SYSTEM_ACTOR = 'oom-check';
  *   (string maps); an intent is written before the request that changes the cluster (`rollback: true`
  *   for a rollback's), so a crash after the server applied it is still on record
  * - note: `text`; incident.closed: `verdict`, `summary`
+ * - severity.set: `severity` (P1..P4), `reason`, `assessed` (true when computed from the workload's status)
+ * - owner.set: `owner` (an actor, `slack:U123`); storm.joined: `storm` (its id)
  */
 
 export function isTimelineKind(kind: string): kind is TimelineKind {

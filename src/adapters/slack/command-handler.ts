@@ -3,7 +3,8 @@ import { ErrorCode, isOomCheckError, OomCheckError } from '../../core/errors.js'
 import { describeSubject } from '../../core/incident.js';
 import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
 import { startIncident } from '../../runbook/start-incident.js';
-import { refusal } from './action-handler.js';
+import { refusal, takeOwnership } from './action-handler.js';
+import { setSeverity } from '../../runbook/triage-incident.js';
 import { ACTIONS } from './card-blocks.js';
 import { headline, clockWords } from './card-text.js';
 import { buildCardView } from './card-view.js';
@@ -105,6 +106,17 @@ export function handleCommand(context: SlackContext, request: CommandRequest): C
       const incident = context.incidents.getIncident(command.incidentId);
       if (!incident) return { reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
       return { reply: md`Resolving incident #${incident.id}…`, then: () => resolveIncident(context, request, incident.id, command.note) };
+    }
+    case 'severity': {
+      const answer = setSeverity(context, command.incidentId, command.severity, slackActor(request.userId));
+      if (answer.outcome === 'not-found') return { reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
+      if (answer.outcome === 'unchanged') return { reply: md`Incident #${command.incidentId} is already ${command.severity}.` };
+      void context.messenger.refreshCard(command.incidentId);
+      return { reply: md`Incident #${command.incidentId} is now ${command.severity}${answer.previous ? md` (was ${answer.previous})` : md``}.` };
+    }
+    case 'assign': {
+      if (!context.incidents.getIncident(command.incidentId)) return { reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
+      return { reply: md`Assigning incident #${command.incidentId} to ${mention(command.userId)}…`, then: () => takeOwnership(context, command.incidentId, command.userId, request.userId) };
     }
     case 'run': {
       const target = command.namespace ? `${command.namespace}/${command.pod}` : command.pod;
