@@ -12,7 +12,7 @@ export function setSeverity(deps: Deps, incidentId: number, severity: Severity, 
   if (!incident) return { outcome: 'not-found' };
   const current = triageFacts(deps.incidents.timeline(incidentId), { killedAt: null, openedAt: incident.openedAt }).severity;
   if (current?.level === severity) return { outcome: 'unchanged' };
-  deps.incidents.append({ incidentId, at: deps.clock.now().toISOString(), kind: 'severity.set', actor, data: { severity, reason: `set by ${actor}${current ? ` (was ${current.level})` : ''}`, assessed: false } });
+  deps.incidents.append({ incidentId, at: deps.clock.now().toISOString(), kind: 'severity.set', actor, data: { severity, reason: current ? `was ${current.level}` : null, assessed: false } });
   return { outcome: 'set', previous: current?.level ?? null };
 }
 

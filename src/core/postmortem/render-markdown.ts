@@ -2,7 +2,7 @@ import { describeSubject, type Incident } from '../incident.js';
 import type { TimelineEvent } from '../timeline.js';
 import { triageFacts } from '../triage.js';
 import { describeEvent } from './describe-event.js';
-import { incidentFacts, type KeyTimes, type PatchRecord } from './incident-facts.js';
+import { incidentFacts, textField, type KeyTimes, type PatchRecord } from './incident-facts.js';
 import { cell, codeBlock, duration, inline, relativeTime, table, utc } from './markdown-text.js';
 
 function budgetLine(times: KeyTimes): string {
@@ -61,7 +61,9 @@ export function renderPostmortemMarkdown(incident: Incident, events: readonly Ti
     const { what, detail } = describeEvent(event);
     return [utc(event.at), relativeTime(event.at, incident.openedAt), cell(event.actor), cell(what), cell(detail)];
   });
-  const triage = triageFacts(events, { killedAt: facts.keyTimes.impactStartedAt === incident.openedAt ? null : facts.keyTimes.impactStartedAt, openedAt: incident.openedAt });
+  // TTA counts from the kill as the card's clock does: the time detect read from the pod.
+  const killedAt = events.map((event) => textField(event.data, 'oomKilledAt')).find((at) => at !== null) ?? null;
+  const triage = triageFacts(events, { killedAt, openedAt: incident.openedAt });
   const severity = triage.severity
     ? [`- **Severity:** ${triage.severity.level}${triage.severity.reason ? ` — ${inline(triage.severity.reason)}` : ''} (${triage.severity.assessed ? 'from the impact when the incident opened' : `set by ${inline(triage.severity.actor)} at ${utc(triage.severity.at)} UTC`})`]
     : [];
