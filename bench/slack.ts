@@ -25,7 +25,7 @@ const bot = await startBot({
     OOM_CHECK_DB_PATH: join(dir, 'bench.db'), KUBECONFIG: join(dir, 'kubeconfig'), PORT: '0', HOST: '127.0.0.1',
     SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: replica.apiUrl, SLACK_APPROVERS: 'U0BENCH',
     // Pacing off: this measures the bot's own latency, not how long a busy channel's queue is.
-    SLACK_CALLS_PER_SECOND: '1000', SLACK_CALL_BURST: '1000', OOM_CHECK_SWEEP_SCHEDULE: 'off', OOM_CHECK_REMIND_AFTER: 'off',
+    SLACK_RATE_SCALE: '1000', OOM_CHECK_SWEEP_SCHEDULE: 'off', OOM_CHECK_REMIND_AFTER: 'off',
   },
   log: pino({ level: 'silent' }),
 });

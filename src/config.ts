@@ -154,8 +154,15 @@ const sectionSchemas = {
         .string()
         .regex(SLACK_CHANNEL, { error: 'must be a channel ID such as C0123ABCD or a #channel-name' })
         .optional(),
-      SLACK_CALLS_PER_SECOND: z.coerce.number({ error: 'must be a number of calls per second, e.g. 1' }).positive({ error: 'must be above 0' }).max(1000).default(1),
-      SLACK_CALL_BURST: z.coerce.number({ error: 'must be a whole number of calls, e.g. 20' }).int().min(1).max(10_000).default(20),
+      SLACK_RATE_SCALE: z.coerce.number({ error: 'must be a number, 1 against Slack itself' }).positive({ error: 'must be above 0' }).max(1000).default(1),
+      OOM_CHECK_STORM_THRESHOLD: z
+        .string()
+        .default('5')
+        .refine((text) => text === 'off' || (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 10_000), { error: 'must be a whole number of incidents from 1 to 10000 (storm mode starts above it), or off' }),
+      OOM_CHECK_STORM_WINDOW: z
+        .string()
+        .default('5m')
+        .refine((text) => DURATION.test(text) && durationMs(text) >= 10_000 && durationMs(text) <= 86_400_000, { error: 'must be a duration from 10s to 24h, such as 5m' }),
       SLACK_APPROVERS: commaList(
         SLACK_APPROVER,
         'must list Slack user IDs (U…/W…) or user-group IDs (S…), comma-separated, e.g. U012AB3CD,S0614TZR7',
@@ -178,7 +185,9 @@ const sectionSchemas = {
       apiUrl: env.SLACK_API_URL ?? null,
       channel: env.SLACK_CHANNEL ?? null,
       approvers: env.SLACK_APPROVERS,
-      pacing: { perSecond: env.SLACK_CALLS_PER_SECOND, burst: env.SLACK_CALL_BURST },
+      /** Multiplies Slack's documented rates in the pacer: only for a local replica enforcing the same scaled limits. */
+      rateScale: env.SLACK_RATE_SCALE,
+      storm: env.OOM_CHECK_STORM_THRESHOLD === 'off' ? null : { threshold: Number(env.OOM_CHECK_STORM_THRESHOLD), windowMs: durationMs(env.OOM_CHECK_STORM_WINDOW) },
     })),
   alertmanager: z
     .object({

@@ -10,6 +10,8 @@ import { escalationSchedule } from './adapters/slack/escalate-approvals.js';
 import type { SqliteAlertStore } from './adapters/sqlite/sqlite-alert-store.js';
 import { Approvers } from './adapters/slack/approvers.js';
 import { IncidentMessenger } from './adapters/slack/incident-messenger.js';
+import { StormDesk } from './adapters/slack/storm-desk.js';
+import { SqliteStormStore } from './adapters/sqlite/sqlite-storm-store.js';
 import { createSlackApp } from './adapters/slack/slack-app.js';
 import { SlackOutbound } from './adapters/slack/slack-outbound.js';
 import type { SlackContext } from './adapters/slack/slack-context.js';
@@ -117,10 +119,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const slack = createSlackApp({ ...config.slack, log, clock, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
   // Every call the bot makes goes through this client (cards, threads, uploads, the directory), counted.
   const client = meterSlackCalls(slack.app.client, (method, outcome) => metrics.slackCalls.inc({ method, outcome }));
-  const pacer = new Pacer(config.slack.pacing.perSecond, config.slack.pacing.burst, clock);
-  const outbound = new SlackOutbound(client);
-  const messenger = new IncidentMessenger({ slack: outbound, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel, pacer });
-  const approvers = new Approvers(config.slack.approvers, slackDirectory(client), log, () => clock.now().getTime());
+  const pacer = new Pacer(clock, { scale: config.slack.rateScale });
+  const outbound = new SlackOutbound(client, pacer);
+  const approvers = new Approvers(config.slack.approvers, slackDirectory(client, pacer), log, () => clock.now().getTime());
+  const storms = config.slack.storm
+    ? new StormDesk({ storms: new SqliteStormStore(checklist.db), incidents: checklist.incidents, runs: checklist.runs, clock, log, slack: outbound, defaultChannel: config.slack.channel, settings: config.slack.storm, approvers: () => approvers.mentions() })
+    : undefined;
+  const messenger = new IncidentMessenger({ slack: outbound, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: config.slack.channel, ...(storms ? { storms } : {}) });
   late.context = { ...checklist, slack: outbound, messenger, approvers, log, runbook, maxLimitBytes: config.runbook.maxMemoryLimitBytes, allowedNamespaces: config.cluster.namespaces, background };
   observers.push(slackRunObserver({ runs: checklist.runs, messenger, approvers }));
   incidentListeners.push(chartOnClose({ incidents: checklist.incidents, messenger, background }));
@@ -198,9 +203,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     return resumeLed();
   });
   drainAlerts();
-  // Expiry, escalation, orphaned runs and the cards' live clock follow the store on the bot's clock; cron keeps the sweep.
+  // Expiry, escalation, orphaned runs, the cards' live clock and storms follow the store on the bot's clock; cron keeps the sweep.
   const escalation = config.escalation.enabled ? [escalationSchedule(() => late.context!, { approvers: config.slack.approvers, oncallGroup: config.escalation.oncallGroup, remindAfterMs: config.escalation.remindAfterMs })] : [];
-  const ownSchedules = [checklist.lifecycle.expirySchedule(), ...escalation, checklist.runner.orphanSchedule(), messenger.clockSchedule()].map((work) => onSchedule(clock, log, stopping.signal, work));
+  const ownSchedules = [checklist.lifecycle.expirySchedule(), ...escalation, checklist.runner.orphanSchedule(), messenger.clockSchedule(), ...(storms ? [storms.schedule()] : [])].map((work) => onSchedule(clock, log, stopping.signal, work));
   const onRelist = (_reason: string, cause: string, cluster: string) => metrics.watchRestarts.inc({ cluster, reason: cause });
   const watching = config.schedule.watch ? new OomWatch({ ...triggered, onRelist }).run(stopping.signal) : Promise.resolve();
   const schedules = startSchedules(

@@ -69,7 +69,8 @@ describe('loadConfig', () => {
       apiUrl: 'http://127.0.0.1:9999/api/',
       channel: 'C0INCIDENTS',
       approvers: ['U012AB3CD', 'S0614TZR7'],
-      pacing: { perSecond: 1, burst: 20 },
+      rateScale: 1,
+      storm: { threshold: 5, windowMs: 300_000 },
     });
     expect(config.cluster.namespaces).toEqual(['shop', 'billing']);
     expect(config.alertmanager.basicAuth).toEqual({ user: 'alertmanager', password: 'b4sic-p@ss:with-colon' });
@@ -170,6 +171,15 @@ describe('loadConfig', () => {
     for (const bad of ['0s', '10', '99ms', '6m', 'soon']) {
       expect(problemsOf({ OOM_CHECK_API_TIMEOUT: bad }, ['cluster'])).toContain(`OOM_CHECK_API_TIMEOUT="${bad}" must be a duration from 100ms to 5m`);
     }
+  });
+
+  test('storm mode and the pacing scale are configurable and validated', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_APPROVERS: 'U012AB3CD' };
+    expect(loadConfig({ ...base, OOM_CHECK_STORM_THRESHOLD: '20', OOM_CHECK_STORM_WINDOW: '2m', SLACK_RATE_SCALE: '10' }, ['slack']).slack).toMatchObject({ storm: { threshold: 20, windowMs: 120_000 }, rateScale: 10 });
+    expect(loadConfig({ ...base, OOM_CHECK_STORM_THRESHOLD: 'off' }, ['slack']).slack.storm).toBeNull();
+    for (const bad of ['0', '-3', 'many', '2.5']) expect(problemsOf({ ...base, OOM_CHECK_STORM_THRESHOLD: bad }, ['slack'])).toContain(`OOM_CHECK_STORM_THRESHOLD="${bad}" must be a whole number of incidents from 1 to 10000`);
+    for (const bad of ['5', '9s', '2d']) expect(problemsOf({ ...base, OOM_CHECK_STORM_WINDOW: bad }, ['slack'])).toContain(`OOM_CHECK_STORM_WINDOW="${bad}" must be a duration from 10s to 24h`);
+    expect(problemsOf({ ...base, SLACK_RATE_SCALE: '0' }, ['slack'])).toContain('SLACK_RATE_SCALE="0" must be above 0');
   });
 
   test('the webhook is closed without credentials unless explicitly insecure; names, labels and schedules are validated', () => {

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./commands/export-command.js')).exportCommand,
   migrate: async () => (await import('./commands/migrate-command.js')).migrateCommand,
   resolve: async () => (await import('./commands/resolve-command.js')).resolveCommand,
+  severity: async () => (await import('./commands/severity-command.js')).severityCommand,
   rollback: async () => (await import('./commands/rollback-command.js')).rollbackCommand,
   run: async () => (await import('./commands/run-command.js')).runCommand,
   serve: async () => (await import('./commands/serve-command.js')).serveCommand,

@@ -33,6 +33,11 @@ Closes an incident the checklist left open (declined, not approved in time, roll
 fix that did not verify) once the workload runs again or is handled elsewhere. The decision and
 the note are on the incident's timeline. Running the checklist again on the workload replaces
 a declined or rolled-back incident by itself.`,
+  severity: `Usage: oom-check severity <incident-id> P1|P2|P3|P4
+
+Sets an incident's severity over the one assessed from its impact when it opened (P1: no
+available replica; P2: some unavailable; P3: all available but new pods fail; P4: otherwise).
+The change is a timeline row by cli:<user>; the card shows it and the postmortem names it.`,
   serve: `Usage: oom-check serve
 
 Runs the bot: the Slack app (HTTP mode on PORT at /slack/events, or Socket Mode when
@@ -81,6 +86,7 @@ Commands:
   run <namespace>/<pod>  run the checklist on a pod of the current kube context
   rollback <incident-id> restore the limit a patch replaced
   resolve <incident-id>  close an incident left open once the workload runs again
+  severity <incident-id> P1|P2|P3|P4  set an incident's severity
   export <incident-id>   write an incident's postmortem (Markdown, JSON or HTML)
   audit                  print the audit log of commands and clicks (JSON lines or text)
   migrate                create or upgrade the database

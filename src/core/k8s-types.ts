@@ -137,6 +137,14 @@ export interface Workload {
     /** Deployment only: how a rollout replaces pods. */
     strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
   };
+  /** As the controllers report it: Deployments and StatefulSets count replicas, DaemonSets scheduled pods. A count of 0 may be left out. */
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    desiredNumberScheduled?: number;
+    numberAvailable?: number;
+  };
 }
 
 /** The image-info endpoint's JSON, as the seed's checklist reads it with curl. */

@@ -263,3 +263,30 @@ export interface AlertStore {
   /** Fingerprints of the incident's alerts still firing (no resolution processed for them). */
   firingFingerprints(incidentId: number): string[];
 }
+
+/** A storm: incidents opening faster than the threshold, listed on one card instead of a card each. */
+export interface Storm {
+  id: number;
+  channel: string;
+  /** The storm card, once posted. */
+  ts: string | null;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** Storms and the incidents each lists (storm mode); at most one storm runs at a time. */
+export interface StormStore {
+  running(): Storm | undefined;
+  get(id: number): Storm | undefined;
+  /** Starts a storm in `channel`; fails if one is running. */
+  start(channel: string, at: string): Storm;
+  setCard(id: number, ts: string): void;
+  end(id: number, at: string): void;
+  /** Lists the incident on the storm (once: an incident belongs to at most one storm). */
+  join(stormId: number, incidentId: number, at: string): void;
+  stormOf(incidentId: number): Storm | undefined;
+  /** The storm's incidents, oldest first. */
+  members(stormId: number): number[];
+  /** Incidents opened at or after `at` (ISO), oldest first: the rate that starts and ends storms. */
+  openedSince(at: string): number[];
+}

@@ -24,6 +24,9 @@ export const TIMELINE_KINDS = [
   'access.denied',
   'delivery.failed',
   'error',
+  'severity.set',
+  'owner.set',
+  'storm.joined',
 ] as const;
 
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -62,6 +65,8 @@ export const SYSTEM_ACTOR = 'oom-check';
  * - decision by `policy:<name>` (an automatic approval) and policy.refused: `policy`, `checks` (each bound:
  *   `bound`, `ok`, `value`, `limit`, `detail`), `fixNumber`, `maxFixes`, `windowSeconds`; refused: `refusedBy`
  * - escalation: `level` (approvers | oncall), `pinged` (Slack ids), `waitedSeconds`
+ * - severity.set: `severity` (P1..P4), `reason`, `assessed` (true when computed from the workload's status)
+ * - owner.set: `owner` (an actor, `slack:U123`); storm.joined: `storm` (its id)
  */
 
 export function isTimelineKind(kind: string): kind is TimelineKind {

@@ -4,6 +4,7 @@ import type { Clusters } from '../core/clusters.js';
 import type { Clock, IncidentStore, RunStore } from '../core/ports.js';
 import { ErrorCode, isOomCheckError } from '../core/errors.js';
 import type { RunRecord } from '../core/run.js';
+import { assessImpact } from './assess-impact.js';
 import { resolveOwner } from './resolve-owner.js';
 import type { Runbook } from '../core/runbook-schema.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -72,5 +73,6 @@ export async function startIncident(
     return { incident, run: raced, created: false };
   }
   incidents.append({ incidentId: incident.id, at, kind: 'note', actor: request.actor, data: { text: `checklist ${request.runbook.name} started`, budgetSeconds: request.runbook.budgetSeconds } });
+  if (created) await assessImpact({ cluster, incidents, clock }, incident, pod);
   return { incident, run, created };
 }

@@ -117,13 +117,19 @@ export class FakeCluster implements Cluster {
       .map((p) => p.metadata.namespace ?? '');
   }
 
-  /** A Deployment made from its pods (label app=<name>): one replica per pod, the first pod's spec as template. */
+  /** A Deployment made from its pods (label app=<name>): one replica per pod, the first pod's spec as template; its ready pods are its available replicas. */
   async getWorkload(namespace: string, ref: WorkloadRef): Promise<Workload> {
     this.touch();
     const pods = [...this.pods.values()].filter((pod) => pod.metadata.namespace === namespace && pod.metadata.labels?.app === ref.name);
     if (ref.kind !== 'Deployment' || pods.length === 0) throw new ClusterError('NotFound', `${ref.kind} ${namespace}/${ref.name} not found: check the name and the namespace`, 404);
     const template = structuredClone(pods[0]!.spec);
-    return { kind: 'Deployment', metadata: { name: ref.name, namespace, labels: { app: ref.name } }, spec: { replicas: pods.length, selector: { matchLabels: { app: ref.name } }, template: { metadata: { labels: { app: ref.name } }, spec: template } } };
+    const ready = pods.filter((pod) => pod.status?.phase === 'Running' && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+    return {
+      kind: 'Deployment',
+      metadata: { name: ref.name, namespace, labels: { app: ref.name } },
+      spec: { replicas: pods.length, selector: { matchLabels: { app: ref.name } }, template: { metadata: { labels: { app: ref.name } }, spec: template } },
+      status: { replicas: pods.length, readyReplicas: ready, availableReplicas: ready },
+    };
   }
 
   patchWorkload(): Promise<Workload> {

@@ -60,7 +60,7 @@ describe('serve killed with SIGKILL in the middle of an alert storm', () => {
     sim = await startSimulator({ scenario: 'seed-oom', timeScale: 0.001 });
     writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfigYaml());
     replica = await startSlackReplica();
-    const env = botEnv(dir, replica.apiUrl, { ALERTMANAGER_INSECURE: 'true', SLACK_CHANNEL: CHANNEL, SLACK_CALLS_PER_SECOND: '200', SLACK_CALL_BURST: '50' });
+    const env = botEnv(dir, replica.apiUrl, { ALERTMANAGER_INSECURE: 'true', SLACK_CHANNEL: CHANNEL, SLACK_RATE_SCALE: '200' });
     const first = serveProcess(env);
     bots.push(first);
     const url = await first.url;

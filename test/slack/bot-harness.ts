@@ -54,6 +54,9 @@ export function botEnv(dir: string, slackApiUrl: string, extra: NodeJS.ProcessEn
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slackApiUrl,
     SLACK_APPROVERS: APPROVER.id,
+    // Slack's limits ten times faster: these tests are about what the bot says, not its pacing
+    // (pacer.test, the storm tests and bench:storm are); a test on a manual clock moves it.
+    SLACK_RATE_SCALE: '10',
     ...extra,
   };
 }

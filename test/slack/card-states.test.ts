@@ -76,7 +76,7 @@ describe('the incident card over HTTP, state by state', () => {
 
     // Needs approval: the decision, its three buttons, and confirmations in plain words.
     const waiting = await cardWith('🔴 Needs approval: Deployment shop/checkout');
-    expect(actionIds(waiting)).toEqual([ACTIONS.approve, ACTIONS.editLimit, ACTIONS.reject]);
+    expect(actionIds(waiting)).toEqual([ACTIONS.approve, ACTIONS.editLimit, ACTIONS.reject, ACTIONS.acknowledge]);
     const [approve, , reject] = buttons(waiting);
     expect(approve?.confirm?.text.text).toMatch(/^Patch Deployment shop\/checkout: limits\.memory of init container migrate 64Mi -> 176Mi\. /);
     expect(reject).toMatchObject({ style: 'danger', confirm: { style: 'danger', text: { text: expect.stringContaining('stays broken') } } });
@@ -109,14 +109,14 @@ describe('the incident card over HTTP, state by state', () => {
     const { id, card } = await run('inventory-');
     await h.click(ACTIONS.approve, id);
     const failed = await cardWith('🔴 Fix did not verify: Deployment shop/inventory');
-    expect(actionIds(failed)).toEqual([ACTIONS.rollback, ACTIONS.resolve, ACTIONS.export]);
+    expect(actionIds(failed)).toEqual([ACTIONS.rollback, ACTIONS.resolve, ACTIONS.acknowledge, ACTIONS.export]);
     const [rollback] = buttons(failed);
     expect(rollback).toMatchObject({ style: 'danger', confirm: { style: 'danger', text: { text: expect.stringMatching(/^Restore limits\.memory \d+Mi on Deployment shop\/inventory\. Its pods roll again and the OOM kill of init container \S+ will come back\.$/) } } });
     expect(cardText(failed)).toMatch(/\*Next:\* roll back to \d+Mi \(the OOM kill will return\)/);
 
     await h.click(ACTIONS.rollback, id);
     const rolled = await cardWith('⚪ Rolled back, still failing: Deployment shop/inventory');
-    expect(actionIds(rolled)).toEqual([ACTIONS.resolve, ACTIONS.export]);
+    expect(actionIds(rolled)).toEqual([ACTIONS.resolve, ACTIONS.acknowledge, ACTIONS.export]);
     expect(cardText(rolled)).toContain('*Next:* run the checklist again (`/oom-check shop/inventory-');
     const line = await h.replica.waitForCall('chat.postMessage', (call) => call.args.thread_ts === card.response.ts && String(call.args.text).includes('Rolled back'));
     expect(String(line.args.text)).toMatch(new RegExp(`^⚪ \\*Rolled back, still failing\\*, by <@${APPROVER.id}>: limits\\.memory restored to \\d+Mi on Deployment shop/inventory\\. Next:`));
@@ -156,7 +156,7 @@ describe('the incident card over HTTP, state by state', () => {
     const decidedAt = Date.now();
     await h.click(ACTIONS.reject, id);
     const declined = await cardWith('⚪ Mitigation declined, still failing: Deployment shop/checkout');
-    expect(actionIds(declined)).toEqual([ACTIONS.resolve, ACTIONS.export]);
+    expect(actionIds(declined)).toEqual([ACTIONS.resolve, ACTIONS.acknowledge, ACTIONS.export]);
     expect(cardText(declined)).toMatch(new RegExp(`Nothing was changed:\\* <@${APPROVER.id}> declined raising init container \`migrate\` to 176Mi at \\d\\d:\\d\\d:\\d\\d UTC`));
     expect(cardText(declined)).toContain('pick the limit with *Edit limit*');
     expect(updatesAfter(decidedAt).filter((call) => STALE.test(cardText(call)))).toEqual([]);
@@ -183,7 +183,22 @@ describe('the incident card over HTTP, state by state', () => {
     await start({ clock, env: { OOM_CHECK_RUNBOOK: file } });
     const pod = await h.oomKilledPod('checkout-');
     await h.command(`shop/${pod}`, { timestamp: Math.floor(clock.now().getTime() / 1000) });
+    // Slack calls wait their turn on the bot's clock: move it a little at a time until the card asks for approval.
+    let waiting = true;
+    const ticker = (async () => {
+      while (waiting) {
+        await clock.advance(10);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
     await cardWith('🔴 Needs approval');
+    // ...and until what was still queued has gone: no update for a while.
+    for (let count = -1; count !== h.replica.calls('chat.update').length; ) {
+      count = h.replica.calls('chat.update').length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    waiting = false;
+    await ticker;
     const seconds = (call: RecordedCall) => {
       const [, m, s] = /\*(\d+):(\d\d)\* since the OOM kill/.exec(cardText(call)) ?? [];
       return Number(m) * 60 + Number(s);

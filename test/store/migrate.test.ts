@@ -60,20 +60,21 @@ describe('migrations', () => {
   });
 
   test('applies files in version order, each recorded with its checksum, and only once', () => {
-    writeFileSync(join(migrations, '0010_later.sql'), 'CREATE TABLE later (id INTEGER PRIMARY KEY);');
-    writeFileSync(join(migrations, '0009_earlier.sql'), 'CREATE TABLE earlier (id INTEGER PRIMARY KEY);');
+    // Versions far above the shipped ones, so new shipped migrations never collide with them.
+    writeFileSync(join(migrations, '0099_later.sql'), 'CREATE TABLE later (id INTEGER PRIMARY KEY);');
+    writeFileSync(join(migrations, '0098_earlier.sql'), 'CREATE TABLE earlier (id INTEGER PRIMARY KEY);');
     const db = new BetterSqlite3(':memory:');
     const applied = migrate(db, migrations, () => new Date('2026-11-27T10:00:00Z'));
-    expect(applied.map((m) => m.file).slice(-2)).toEqual(['0009_earlier.sql', '0010_later.sql']);
+    expect(applied.map((m) => m.file).slice(-2)).toEqual(['0098_earlier.sql', '0099_later.sql']);
     const rows = db.prepare('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version').all();
     expect(rows.at(-1)).toEqual({
-      version: 10,
+      version: 99,
       name: 'later',
       checksum: expect.stringMatching(/^[0-9a-f]{64}$/),
       applied_at: '2026-11-27T10:00:00.000Z',
     });
     expect(migrate(db, migrations)).toEqual([]);
-    expect(schemaVersion(db)).toBe(10);
+    expect(schemaVersion(db)).toBe(99);
     db.close();
   });
 
@@ -84,7 +85,7 @@ describe('migrations', () => {
     expect(error.code).toBe(ErrorCode.MigrationFileInvalid);
     expect(error.message).toMatch(/0050_broken\.sql failed and was rolled back .*no such table: nowhere/);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 });
-    expect(schemaVersion(db)).toBe(readMigrations(migrationsDir).length);
+    expect(schemaVersion(db)).toBe(Math.max(...readMigrations(migrationsDir).map((m) => m.version)));
     db.close();
   });
 
@@ -105,7 +106,7 @@ describe('migrations', () => {
     rmSync(join(migrations, '0099_future.sql'));
     const error = errorOf(() => openDatabase(path, { migrations }));
     expect(error.code).toBe(ErrorCode.DatabaseNewerThanCode);
-    const latest = readMigrations(migrationsDir).length;
+    const latest = Math.max(...readMigrations(migrationsDir).map((m) => m.version));
     expect(error.message).toContain(`has migration 99 (future) but this oom-check knows migrations up to ${latest}`);
   });
 

@@ -8,6 +8,9 @@ import { ACTIONS } from './card-blocks.js';
 import { exportPostmortem } from './command-handler.js';
 import { joinMd, md, mrkdwnObject, plain, utcTime, who, type Mrkdwn } from './mrkdwn.js';
 import { slackActor, type SlackContext } from './slack-context.js';
+import { setOwner } from '../../runbook/triage-incident.js';
+import { clock as clockText } from './mrkdwn.js';
+import { buildCardView } from './card-view.js';
 
 export const EDIT_LIMIT_MODAL = 'oom_edit_limit_modal';
 export const LIMIT_BLOCK = 'limit';
@@ -45,6 +48,7 @@ const DOES: Record<ActionId, string> = {
   oom_rollback: 'roll the patch back',
   oom_resolve: 'resolve the incident',
   oom_export: 'export the postmortem',
+  oom_ack: 'take the incident',
 };
 
 function record(context: SlackContext, incidentId: number, userId: string, kind: TimelineKind, data: TimelineData): void {
@@ -64,6 +68,25 @@ function deny(context: SlackContext, incidentId: number, userId: string, action:
 /** "Only @alice or @sre-leads can approve the patch; …": the approvers by name, not an environment variable. */
 export async function refusal(context: SlackContext, action: ActionId): Promise<Mrkdwn> {
   return md`:no_entry: Only ${await context.approvers.describe()} can ${DOES[action]}. Ask one of them; your attempt is on the incident's timeline.`;
+}
+
+/**
+ * "I'm on it" (by `owner` themself) or `/oom-check assign` (by another): the incident's owner,
+ * on the card and in the thread with the time to acknowledge. Anyone may take an incident: owning
+ * it changes nothing in the cluster, and the card and timeline say who did.
+ */
+export async function takeOwnership(context: SlackContext, incidentId: number, owner: string, byUser: string): Promise<void> {
+  const answer = setOwner(context, incidentId, slackActor(owner), slackActor(byUser));
+  if (answer.outcome !== 'set') {
+    if (answer.outcome === 'unchanged') await tell(context, incidentId, byUser, md`${who(slackActor(owner))} already owns incident #${incidentId}.`);
+    return;
+  }
+  void context.messenger.refreshCard(incidentId);
+  const incident = context.incidents.getIncident(incidentId)!;
+  const facts = buildCardView(incident, context.runs.getRun(incidentId), context.incidents.timeline(incidentId), context.clock.now()).owner;
+  const by = owner === byUser ? md`` : md` (assigned by ${who(slackActor(byUser))})`;
+  const tta = answer.previous === null && facts ? md`: acknowledged ${clockText(facts.ttaMs)} after the ${facts.from === 'kill' ? 'OOM kill' : 'detection'}` : md``;
+  await context.messenger.postInThread(incidentId, { text: md`:wave: ${who(slackActor(owner))} is on it${by}${tta}.` });
 }
 
 /** Settles the gate and, when approved, continues the run; answers the clicker when it was already decided. */
@@ -158,6 +181,9 @@ export async function handleAction(context: SlackContext, request: ActionRequest
       record(context, incidentId, userId, 'note', { text: 'exported the postmortem' });
       await exportPostmortem(context, incidentId, userId);
       return { result: 'exported the postmortem into the thread' };
+    case ACTIONS.acknowledge:
+      await takeOwnership(context, incidentId, userId, userId);
+      return { result: 'took ownership' };
   }
 }
 

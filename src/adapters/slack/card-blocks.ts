@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { StepStatus } from '../../core/run.js';
-import { bodyWords, clockWords, factsWords, headline } from './card-text.js';
+import { bodyWords, clockWords, factsWords, headline, triageWords } from './card-text.js';
 import type { CardView } from './card-view.js';
 import { fitText, joinMd, md, mrkdwnObject, shorten, type Mrkdwn } from './mrkdwn.js';
 import type { OutboundMessage } from './slack-outbound.js';
@@ -16,6 +16,7 @@ export const ACTIONS = {
   rollback: 'oom_rollback',
   resolve: 'oom_resolve',
   export: 'oom_export',
+  acknowledge: 'oom_ack',
 } as const;
 
 /** Slack's limits on the parts of a card (Block Kit reference). */
@@ -78,6 +79,7 @@ function buttons(view: CardView): Button[] {
   if (view.actions.resolve) {
     elements.push(button('Resolve', ACTIONS.resolve, id, undefined, confirmation('Resolve the incident?', `Close it once ${view.subject} runs again, or is handled elsewhere. The card and the timeline keep who resolved it.`, 'Resolve', 'primary')));
   }
+  if (view.actions.acknowledge) elements.push(button("I'm on it", ACTIONS.acknowledge, id));
   if (view.actions.export) elements.push(button('Export postmortem', ACTIONS.export, id));
   return elements;
 }
@@ -106,6 +108,7 @@ export function renderCard(view: CardView): OutboundMessage & { blocks: KnownBlo
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: shorten(title, LIMITS.header - 1), emoji: true } },
     context(joinMd([clockWords(view), factsWords(view)], '  ·  '), id),
+    context(triageWords(view), id),
   ];
   const body = bodyWords(view);
   if (body.text !== '') blocks.push({ type: 'section', text: mrkdwnObject(fitText(body, id)) });

@@ -35,6 +35,14 @@ export function factsWords(view: CardView): Mrkdwn {
   return md`#${view.incidentId} · via ${via} · cluster \`${view.cluster}\` · ${pod}`;
 }
 
+/** `*P1* no available replica (0 of 3) · owner @alice (TTA 1:12)`, or what is still missing. */
+export function triageWords(view: CardView): Mrkdwn {
+  const s = view.severity;
+  const severity = s ? md`*${s.level}*${s.reason ? md` ${s.reason}` : md``}${s.assessed ? md`` : md` (set by ${who(s.actor)})`}` : md`severity not assessed`;
+  const owner = view.owner ? md`owner ${who(view.owner.owner)} (TTA ${clock(view.owner.ttaMs)})` : view.open ? md`no owner yet` : md``;
+  return joinMd([severity, owner].filter((part) => part.text !== ''), ' · ');
+}
+
 const by = (act: { actor: string; at: string }) => md`${who(act.actor)} at ${utcTime(act.at)}`;
 
 /** "policy shop-init-bumps (2 of 3 today)", or a person and when. */

@@ -4,6 +4,7 @@ import { textField } from '../../core/postmortem/incident-facts.js';
 import { currentStep, stepOf, type RunRecord, type StepName, type StepStatus, type Verdict } from '../../core/run.js';
 import type { ProposeResult } from '../../core/step-results.js';
 import type { TimelineEvent } from '../../core/timeline.js';
+import { triageFacts, type OwnerFact, type SeverityFact } from '../../core/triage.js';
 import { cardState, type CardState } from './card-state.js';
 import { oneLine, stepShortfall } from './step-words.js';
 
@@ -76,7 +77,11 @@ export interface CardView {
   buildAdvice: boolean;
   alerts: { firing: number; resolved: number };
   pods: string[];
-  actions: { approve: boolean; rollback: boolean; resolve: boolean; export: boolean };
+  /** P1-P4 from the impact when the incident opened, or as a person set it since. */
+  severity: SeverityFact | null;
+  /** Who said "I'm on it" (or was assigned), and how long after the kill they first did. */
+  owner: OwnerFact | null;
+  actions: { approve: boolean; rollback: boolean; resolve: boolean; export: boolean; acknowledge: boolean };
 }
 
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -144,6 +149,7 @@ export function buildCardView(incident: Incident, run: RunRecord | undefined, ev
   const pods = new Set([incident.pod, ...events.filter((event) => event.kind === 'alert.firing').map((event) => str(event.data.pod)).filter((pod): pod is string => pod !== null)]);
   const finished = run?.status === 'finished';
   const open = incident.status === 'open';
+  const triage = triageFacts(events, { killedAt, openedAt: incident.openedAt });
   return {
     incidentId: incident.id,
     subject: describeSubject(incident),
@@ -180,7 +186,10 @@ export function buildCardView(incident: Incident, run: RunRecord | undefined, ev
     buildAdvice: run ? (stepOf(run, 'image-info').result.advice ?? []).length > 0 : false,
     alerts: alertState(events),
     pods: [...pods],
+    severity: triage.severity,
+    owner: triage.owner,
     actions: {
+      acknowledge: open && triage.owner === null,
       approve: open && state === 'needs-approval',
       rollback: open && state === 'not-verified' && !rolledBack && [...(run?.rounds ?? []), ...(run ? [run] : [])].some((holder) => stepOf(holder, 'apply').status === 'succeeded'),
       resolve: open && finished,

@@ -3,7 +3,8 @@ import { ErrorCode, isOomCheckError, OomCheckError } from '../../core/errors.js'
 import { describeSubject } from '../../core/incident.js';
 import { renderPostmortemMarkdown } from '../../core/postmortem/render-markdown.js';
 import { startIncident } from '../../runbook/start-incident.js';
-import { refusal, type AuditOutcome } from './action-handler.js';
+import { refusal, takeOwnership, type AuditOutcome } from './action-handler.js';
+import { setSeverity } from '../../runbook/triage-incident.js';
 import { ACTIONS } from './card-blocks.js';
 import { headline, clockWords } from './card-text.js';
 import { buildCardView } from './card-view.js';
@@ -127,6 +128,27 @@ export function handleCommand(context: SlackContext, request: CommandRequest): C
       const incident = context.incidents.getIncident(command.incidentId);
       if (!incident) return { action, target, outcome: { result: 'not found' }, reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
       return { action, target, reply: md`Resolving incident #${incident.id}…`, then: (audit) => resolveIncident(context, request, incident.id, command.note, audit) };
+    }
+    case 'severity': {
+      const target = `incident:${command.incidentId}`;
+      const answer = setSeverity(context, command.incidentId, command.severity, slackActor(request.userId));
+      if (answer.outcome === 'not-found') return { action, target, outcome: { result: 'not found' }, reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
+      if (answer.outcome === 'unchanged') return { action, target, outcome: { result: `already ${command.severity}` }, reply: md`Incident #${command.incidentId} is already ${command.severity}.` };
+      void context.messenger.refreshCard(command.incidentId);
+      return { action, target, outcome: { result: `set to ${command.severity}` }, reply: md`Incident #${command.incidentId} is now ${command.severity}${answer.previous ? md` (was ${answer.previous})` : md``}.` };
+    }
+    case 'assign': {
+      const target = `incident:${command.incidentId}`;
+      if (!context.incidents.getIncident(command.incidentId)) return { action, target, outcome: { result: 'not found' }, reply: md`:warning: Incident #${command.incidentId} does not exist. \`/oom-check status\` lists open incidents.` };
+      return {
+        action,
+        target,
+        reply: md`Assigning incident #${command.incidentId} to ${mention(command.userId)}…`,
+        then: async (audit) => {
+          await takeOwnership(context, command.incidentId, command.userId, request.userId);
+          audit({ result: `assigned to ${command.userId}` });
+        },
+      };
     }
     case 'run': {
       const target = [command.cluster, command.namespace, command.pod].filter((part) => part !== null).join('/');

@@ -3,8 +3,9 @@ import { SYSTEM_ACTOR } from '../../core/timeline.js';
 import type { ScheduledWork } from '../../runbook/on-schedule.js';
 import { buildCardView } from './card-view.js';
 import { renderCard } from './card-blocks.js';
-import type { Pacer } from './pacer.js';
+import type { Mrkdwn } from './mrkdwn.js';
 import type { ChatRef, OutboundMessage, SlackOutbound, ThreadFile } from './slack-outbound.js';
+import type { StormDesk } from './storm-desk.js';
 
 export interface MessengerDeps {
   slack: SlackOutbound;
@@ -14,8 +15,8 @@ export interface MessengerDeps {
   log: Logger;
   /** SLACK_CHANNEL: where cards go when the trigger brought no channel. */
   defaultChannel: string | null;
-  /** Spaces calls out to stay within Slack's rate limits. */
-  pacer: Pacer;
+  /** Storm mode: incidents opening too fast share one storm card (absent: every incident gets its own card). */
+  storms?: StormDesk;
 }
 
 /**
@@ -35,16 +36,24 @@ export const DEFAULT_CLOCK_PACING: ClockPacing = { intervalMs: 15_000, maxPerMin
  * the card is posted once and then updated in place (requests for an update while one is queued
  * collapse into it, and it renders the store's newest state when it is sent), thread replies
  * follow the card. A call that fails for good is logged and written to the timeline; the queue
- * goes on. Rate limits (429 + Retry-After) are waited out by the WebClient, which retries.
+ * goes on. Rate limits (429 + Retry-After) are waited out in the pacer, for that method only. In
+ * a storm, an incident without a card of its own is drawn on the storm card, and its thread is
+ * the storm card's.
  */
 export class IncidentMessenger {
   private readonly tails = new Map<number, Promise<void>>();
   private readonly cardQueued = new Set<number>();
   private readonly channelHints = new Map<number, string>();
+  private readonly stormDecisions = new Map<number, number | null>();
   /** When each card was last sent (bot clock, ms): the live clock refreshes the ones due. */
   private readonly published = new Map<number, number>();
 
   constructor(private readonly deps: MessengerDeps) {}
+
+  /** Storm mode's desk, when on. */
+  get storms(): StormDesk | undefined {
+    return this.deps.storms;
+  }
 
   /**
    * Posts or updates the incident's card; `channel` is where a first post goes (else SLACK_CHANNEL).
@@ -52,6 +61,8 @@ export class IncidentMessenger {
    */
   refreshCard(incidentId: number, channel?: string, options: { tick?: boolean } = {}): Promise<void> {
     if (channel && !this.channelHints.has(incidentId)) this.channelHints.set(incidentId, channel);
+    const storm = this.stormOnly(incidentId);
+    if (storm !== null) return this.deps.storms!.refresh(storm);
     if (this.cardQueued.has(incidentId)) return this.tails.get(incidentId) ?? Promise.resolve();
     this.cardQueued.add(incidentId);
     return this.enqueue(incidentId, 'chat.update', async () => {
@@ -64,8 +75,7 @@ export class IncidentMessenger {
   postInThread(incidentId: number, message: OutboundMessage, options: { urgent?: boolean } = {}): Promise<void> {
     return this.enqueue(incidentId, 'chat.postMessage', async () => {
       const chat = await this.ensureCard(incidentId);
-      await this.deps.pacer.take(options.urgent === true);
-      await this.deps.slack.post(chat.channel, { text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) }, chat.ts);
+      await this.deps.slack.post(chat.channel, { text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) }, chat.ts, { urgent: options.urgent === true });
     });
   }
 
@@ -119,36 +129,57 @@ export class IncidentMessenger {
   uploadToThread(incidentId: number, file: ThreadFile): Promise<void> {
     return this.enqueue(incidentId, 'files.uploadV2', async () => {
       const chat = await this.ensureCard(incidentId);
-      await this.deps.pacer.take();
       await this.deps.slack.upload(chat, file);
     });
   }
 
   /** Resolves when everything queued so far has been sent or given up on. */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.tails.values()]);
+    await Promise.allSettled([...this.tails.values(), this.deps.storms?.idle()]);
+  }
+
+  /** True when the incident has no card of its own and never will: it is listed on a storm card. */
+  isStormOnly(incidentId: number): boolean {
+    return this.stormOnly(incidentId) !== null;
+  }
+
+  /** The storm whose card stands for the incident, when it has no card of its own (deciding storm mode for a new incident). */
+  private stormOnly(incidentId: number): number | null {
+    const incident = this.deps.incidents.getIncident(incidentId);
+    if (!this.deps.storms || !incident || incident.chat) return null;
+    // Decided once: an incident whose own card is on its way never moves to a storm begun meanwhile.
+    const decided = this.stormDecisions.get(incidentId);
+    if (decided !== undefined) return decided;
+    const channel = this.channelHints.get(incidentId) ?? this.deps.defaultChannel;
+    const storm = channel ? (this.deps.storms.admit(incidentId, channel)?.id ?? null) : null;
+    this.stormDecisions.set(incidentId, storm);
+    return storm;
   }
 
   private async ensureCard(incidentId: number): Promise<ChatRef> {
-    const chat = this.deps.incidents.getIncident(incidentId)?.chat ?? (await this.publishCard(incidentId));
-    return chat;
+    const chat = this.deps.incidents.getIncident(incidentId)?.chat;
+    if (chat) return chat;
+    const storm = this.stormOnly(incidentId);
+    if (storm !== null) return this.deps.storms!.threadOf(storm);
+    return this.publishCard(incidentId);
   }
 
   private async publishCard(incidentId: number, urgent = true): Promise<ChatRef> {
     const { incidents, runs, clock, slack } = this.deps;
-    if (!incidents.getIncident(incidentId)) throw new Error(`incident ${incidentId} does not exist`);
-    await this.deps.pacer.take(urgent);
-    // Read after the pacer: the card shows the store (and the clock) as they are when it is sent.
-    const incident = incidents.getIncident(incidentId)!;
-    this.published.set(incidentId, clock.now().getTime());
-    const card = renderCard(buildCardView(incident, runs.getRun(incidentId), incidents.timeline(incidentId), clock.now()));
+    const incident = incidents.getIncident(incidentId);
+    if (!incident) throw new Error(`incident ${incidentId} does not exist`);
+    // Drawn when its turn comes: the card shows the store (and the clock) as they are when it is sent.
+    const render = () => {
+      this.published.set(incidentId, clock.now().getTime());
+      return renderCard(buildCardView(incidents.getIncident(incidentId)!, runs.getRun(incidentId), incidents.timeline(incidentId), clock.now()));
+    };
     if (incident.chat) {
-      await slack.update(incident.chat, card);
+      await slack.update(incident.chat, render, { urgent });
       return incident.chat;
     }
     const channel = this.channelHints.get(incidentId) ?? this.deps.defaultChannel;
     if (!channel) throw new Error('no channel to post the incident card in: set SLACK_CHANNEL');
-    const posted = await slack.post(channel, card);
+    const posted = await slack.post(channel, render, undefined, { urgent });
     incidents.setChatRef(incidentId, posted);
     return posted;
   }

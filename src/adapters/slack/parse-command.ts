@@ -1,6 +1,15 @@
 import { DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from '../../core/dns-names.js';
 import { shorten } from './mrkdwn.js';
 import { parseIncidentId } from './parse-incident-id.js';
+import { isSeverity, type Severity } from '../../core/rules/assess-severity.js';
+
+/**
+ * A user by Slack ID: escaped as Slack sends a mention when the command escapes them
+ * (`<@U012AB3CD>`, `<@U012AB3CD|alice>`), or the member ID typed as it is (`U012AB3CD`, `@U012AB3CD`).
+ * The app's manifest leaves mentions unescaped (so pod names are never turned into links), and a
+ * bare `@alice` names nobody the bot can check.
+ */
+const USER_MENTION = /^(?:<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>|@?([UW][A-Z0-9]{2,20}))$/;
 
 /**
  * What `/oom-check <text>` asks for. Names are checked here, before anything reaches the cluster:
@@ -16,6 +25,8 @@ export type SlackCommand =
   | { kind: 'status' }
   | { kind: 'export'; incidentId: number }
   | { kind: 'resolve'; incidentId: number; note: string | null }
+  | { kind: 'severity'; incidentId: number; severity: Severity }
+  | { kind: 'assign'; incidentId: number; userId: string }
   | { kind: 'help' }
   | { kind: 'invalid'; message: string };
 
@@ -26,6 +37,8 @@ export const COMMAND_USAGE = [
   '`/oom-check status`: open incidents',
   '`/oom-check export <incident-id>`: the postmortem as a file',
   '`/oom-check resolve <incident-id> [note]`: close an incident left open, once the workload runs (approvers)',
+  '`/oom-check severity <incident-id> P1|P2|P3|P4`: set the incident\'s severity',
+  '`/oom-check assign <incident-id> <member-id>`: make someone the incident\'s owner (or press *I\'m on it* on its card)',
   '`/oom-check help`: this help',
 ].join('\n');
 
@@ -79,6 +92,19 @@ export function parseCommand(text: string): SlackCommand {
     if (incidentId === null) return invalid('`resolve` takes an incident id, a whole number, then an optional note: `/oom-check resolve 42 limit set in git`.');
     const note = text.trim().split(/\s+/).slice(2).join(' ');
     return { kind: 'resolve', incidentId, note: note === '' ? null : shorten(note, NOTE_MAX) };
+  }
+  if (first === 'severity') {
+    const incidentId = rest.length === 2 ? parseIncidentId(rest[0]) : null;
+    const severity = rest[1]?.toUpperCase();
+    if (incidentId === null || !isSeverity(severity)) return invalid('`severity` takes an incident id and P1, P2, P3 or P4: `/oom-check severity 42 P2`.');
+    return { kind: 'severity', incidentId, severity };
+  }
+  if (first === 'assign') {
+    const incidentId = rest.length === 2 ? parseIncidentId(rest[0]) : null;
+    const match = USER_MENTION.exec(rest[1] ?? '');
+    const user = match?.[1] ?? match?.[2];
+    if (incidentId === null || user === undefined) return invalid('`assign` takes an incident id and a person\'s Slack member ID (their profile, ⋮, Copy member ID): `/oom-check assign 42 U012AB3CD`.');
+    return { kind: 'assign', incidentId, userId: user };
   }
   let namespace: string | null = null;
   let cluster: string | null = null;

@@ -8,6 +8,8 @@ import { handleCommand } from './command-handler.js';
 import { md, shorten, type Mrkdwn } from './mrkdwn.js';
 import { parseIncidentId } from './parse-incident-id.js';
 import { requestTimeProblem } from './request-time-problem.js';
+import { approveAll } from './storm-actions.js';
+import { STORM_ACTIONS } from './storm-card.js';
 import type { SlackContext } from './slack-context.js';
 
 export interface SlackAppOptions {
@@ -60,7 +62,9 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
   const clientOptions = () => (options.apiUrl ? { slackApiUrl: options.apiUrl } : {});
   const socket = options.appToken ? new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions: clientOptions() } }) : null;
   const http = socket ? null : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: '/slack/events', logger });
-  const app = new App({ token: options.botToken, receiver: (socket ?? http)!, clientOptions: clientOptions(), logger });
+  // A 429 rejects at once instead of pausing the client's whole queue: the pacer waits out its
+  // Retry-After for that method (and channel) only.
+  const app = new App({ token: options.botToken, receiver: (socket ?? http)!, clientOptions: { ...clientOptions(), rejectRateLimitedCalls: true }, logger });
 
   const dedupe: Middleware<AnyMiddlewareArgs> = async (args) => {
     const key = requestKey(args.body as unknown as Record<string, unknown>);
@@ -85,6 +89,11 @@ export function createSlackApp(options: SlackAppOptions, context: () => SlackCon
   app.action(/^oom_/, async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    if (action.action_id === STORM_ACTIONS.approveAll) {
+      const stormId = parseIncidentId(action.value);
+      if (stormId !== null) context().background('approve all', () => approveAll(context(), stormId, body.user.id));
+      return;
+    }
     const incidentId = parseIncidentId(action.value);
     const channelId = body.channel?.id ?? null;
     const audit = slackAudit(context(), { userId: body.user.id, channelId, action: `slack.button.${shorten(action.action_id, 80)}`, target: incidentId === null ? null : `incident:${incidentId}` });

@@ -2,7 +2,7 @@ import type { TimelineData, TimelineEvent } from '../timeline.js';
 import { textField } from './incident-facts.js';
 
 /** Fields the headline or the T+ column already say, or that have a section of their own (findings, patch). */
-const SHOWN_ELSEWHERE = new Set(['title', 'text', 'message', 'decision', 'verdict', 'summary', 'workload', 'before', 'after', 'advice', 'severity', 'elapsedMs', 'budgetMs']);
+const SHOWN_ELSEWHERE = new Set(['title', 'text', 'message', 'decision', 'verdict', 'summary', 'workload', 'before', 'after', 'advice', 'severity', 'reason', 'owner', 'elapsedMs', 'budgetMs']);
 
 function details(data: TimelineData): string {
   return Object.entries(data)
@@ -61,6 +61,12 @@ function headline(event: TimelineEvent): string {
       return withMessage('Chat delivery failed');
     case 'error':
       return withMessage('Error');
+    case 'severity.set':
+      return `Severity ${textField(data, 'severity') ?? '?'}${data.assessed === true ? ' (from the impact)' : ''}${textField(data, 'reason') ? `: ${textField(data, 'reason')}` : ''}`;
+    case 'owner.set':
+      return `Owner: ${textField(data, 'owner') ?? 'nobody'}`;
+    case 'storm.joined':
+      return withMessage('Storm');
   }
 }
 

@@ -1,7 +1,8 @@
 import { describeSubject, type Incident } from '../incident.js';
 import type { TimelineEvent } from '../timeline.js';
+import { triageFacts } from '../triage.js';
 import { describeEvent } from './describe-event.js';
-import { incidentFacts, type KeyTimes, type PatchRecord } from './incident-facts.js';
+import { incidentFacts, textField, type KeyTimes, type PatchRecord } from './incident-facts.js';
 import { cell, codeBlock, duration, inline, relativeTime, table, utc } from './markdown-text.js';
 
 function budgetLine(times: KeyTimes): string {
@@ -60,6 +61,15 @@ export function renderPostmortemMarkdown(incident: Incident, events: readonly Ti
     const { what, detail } = describeEvent(event);
     return [utc(event.at), relativeTime(event.at, incident.openedAt), cell(event.actor), cell(what), cell(detail)];
   });
+  // TTA counts from the kill as the card's clock does: the time detect read from the pod.
+  const killedAt = events.map((event) => textField(event.data, 'oomKilledAt')).find((at) => at !== null) ?? null;
+  const triage = triageFacts(events, { killedAt, openedAt: incident.openedAt });
+  const severity = triage.severity
+    ? [`- **Severity:** ${triage.severity.level}${triage.severity.reason ? ` — ${inline(triage.severity.reason)}` : ''} (${triage.severity.assessed ? 'from the impact when the incident opened' : `set by ${inline(triage.severity.actor)} at ${utc(triage.severity.at)} UTC`})`]
+    : [];
+  const owner = triage.owner
+    ? [`- **Owner:** ${inline(triage.owner.owner)}, acknowledged at ${utc(triage.owner.acknowledgedAt)} UTC: TTA ${duration(triage.owner.ttaMs / 1000)} from the ${triage.owner.from === 'kill' ? 'OOM kill' : 'detection'}`]
+    : [];
   const sections = [
     `# Postmortem: incident ${incident.id} — ${inline(subject)}`,
     '## Summary',
@@ -69,6 +79,8 @@ export function renderPostmortemMarkdown(incident: Incident, events: readonly Ti
       `- **Workload:** ${inline(subject)} in cluster ${inline(incident.cluster)}`,
       `- **Pod:** ${inline(incident.pod)}${container ? `, container ${inline(container)}` : ''}`,
       `- **Trigger:** ${inline(incident.trigger)}; status ${incident.status}`,
+      ...severity,
+      ...owner,
     ].join('\n'),
     '## Impact',
     `Pods of ${inline(subject)} could not finish initializing from the OOM kill at ${utc(facts.keyTimes.impactStartedAt)} UTC ` +

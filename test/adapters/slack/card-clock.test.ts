@@ -1,6 +1,5 @@
 import pino from 'pino';
 import { IncidentMessenger } from '../../../src/adapters/slack/incident-messenger.js';
-import { Pacer } from '../../../src/adapters/slack/pacer.js';
 import type { ChatRef, OutboundMessage, SlackOutbound } from '../../../src/adapters/slack/slack-outbound.js';
 import { onSchedule } from '../../../src/runbook/on-schedule.js';
 import { wireChecklist, type WiredChecklist } from '../../../src/wire-checklist.js';
@@ -14,7 +13,9 @@ const log = pino({ level: 'silent' });
 class RecordingOutbound {
   readonly updates: Array<{ ts: string; at: number }> = [];
   constructor(private readonly clock: ManualClock) {}
-  async update(chat: ChatRef, _message: OutboundMessage): Promise<void> {
+  async update(chat: ChatRef, message: OutboundMessage | (() => OutboundMessage)): Promise<void> {
+    // Drawn when sent, as SlackOutbound draws it once the pacer lets the call go.
+    if (typeof message === 'function') message();
     this.updates.push({ ts: chat.ts, at: this.clock.now().getTime() });
   }
 }
@@ -43,7 +44,7 @@ describe("the cards' live clock, paced within Slack's chat.update budget", () =>
     checklist = wireChecklist({ dbPath: ':memory:', cluster: new FakeCluster(), clock, log });
     liveCards(count);
     const outbound = new RecordingOutbound(clock);
-    const messenger = new IncidentMessenger({ slack: outbound as unknown as SlackOutbound, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: 'C1', pacer: new Pacer(1000, 1000, clock) });
+    const messenger = new IncidentMessenger({ slack: outbound as unknown as SlackOutbound, incidents: checklist.incidents, runs: checklist.runs, clock, log, defaultChannel: 'C1' });
     void onSchedule(clock, log, stop.signal, messenger.clockSchedule());
     return outbound;
   }

@@ -65,9 +65,9 @@ function card(inc: Incident, r: RunRecord | undefined, events: TimelineEvent[]) 
 
 describe('the incident card, drawn from state', () => {
   test.each([
-    ['checking', incident, run({ detect: 'succeeded', 'image-info': 'running' }), [detected], '🟡 Checking the OOM kill: Deployment shop/checkout', [], /Now: asking the image for its build facts/],
-    ['needs approval', incident, run({ ...DONE, approve: 'waiting-approval' }, { status: 'waiting-approval' }), [detected], '🔴 Needs approval: Deployment shop/checkout', ['oom_approve', 'oom_edit_limit', 'oom_reject'], /Raise the memory limit of init container `migrate` from 64Mi to 128Mi/],
-    ['fixing', incident, run({ ...DONE, approve: 'succeeded', apply: 'succeeded', wait: 'running' }), [detected, approved], '🟠 Fixing: Deployment shop/checkout', [], /Raising init container `migrate` to 128Mi\* \(from 64Mi\), approved by <@U0APPROVER> at 10:00:30 UTC\.\\nNow: waiting for a new pod to initialize/],
+    ['checking', incident, run({ detect: 'succeeded', 'image-info': 'running' }), [detected], '🟡 Checking the OOM kill: Deployment shop/checkout', ['oom_ack'], /Now: asking the image for its build facts/],
+    ['needs approval', incident, run({ ...DONE, approve: 'waiting-approval' }, { status: 'waiting-approval' }), [detected], '🔴 Needs approval: Deployment shop/checkout', ['oom_approve', 'oom_edit_limit', 'oom_reject', 'oom_ack'], /Raise the memory limit of init container `migrate` from 64Mi to 128Mi/],
+    ['fixing', incident, run({ ...DONE, approve: 'succeeded', apply: 'succeeded', wait: 'running' }), [detected, approved], '🟠 Fixing: Deployment shop/checkout', ['oom_ack'], /Raising init container `migrate` to 128Mi\* \(from 64Mi\), approved by <@U0APPROVER> at 10:00:30 UTC\.\\nNow: waiting for a new pod to initialize/],
     [
       'fixed',
       { ...incident, status: 'closed' as const, verdict: 'fixed' as const, closedAt: '2026-11-27T10:02:40.000Z' },
@@ -83,7 +83,7 @@ describe('the incident card, drawn from state', () => {
       run({ ...DONE, approve: 'succeeded', apply: 'succeeded', wait: 'succeeded', health: 'failed' }, { status: 'finished', verdict: 'verification-failed' }),
       [detected, approved, event('step.failed', { message: 'pod checkout-2 8080/healthz did not answer 2xx within 10 s (last: HTTP 500)' }, '2026-11-27T10:00:50.000Z', 'oom-check', 'health')],
       '🔴 Fix did not verify: Deployment shop/checkout',
-      ['oom_rollback', 'oom_resolve', 'oom_export'],
+      ['oom_rollback', 'oom_resolve', 'oom_ack', 'oom_export'],
       /Patched to 128Mi, but the fix did not verify:\* pod checkout-2 8080\/healthz did not answer 2xx/,
     ],
     [
@@ -92,7 +92,7 @@ describe('the incident card, drawn from state', () => {
       run({ ...DONE, approve: 'failed' }, { status: 'finished', verdict: 'rejected' }),
       [detected, event('decision', { decision: 'reject' }, '2026-11-27T10:00:40.000Z', 'slack:U0APPROVER', 'approve')],
       '⚪ Mitigation declined, still failing: Deployment shop/checkout',
-      ['oom_resolve', 'oom_export'],
+      ['oom_resolve', 'oom_ack', 'oom_export'],
       /Nothing was changed:\* <@U0APPROVER> declined raising init container `migrate` to 128Mi at 10:00:40 UTC\. Deployment shop\/checkout still fails\.\\n\*Next:\* run the checklist again \(`\/oom-check shop\/checkout-1`\)/,
     ],
     [
@@ -101,7 +101,7 @@ describe('the incident card, drawn from state', () => {
       run({ ...DONE, approve: 'succeeded', apply: 'succeeded', wait: 'succeeded', health: 'failed' }, { status: 'finished', verdict: 'rolled-back' }),
       [detected, approved, event('patch.rolled-back', { before: { 'limits.memory': '128Mi' }, after: { 'limits.memory': '64Mi' } }, '2026-11-27T10:01:00.000Z', 'slack:U0APPROVER', 'apply')],
       '⚪ Rolled back, still failing: Deployment shop/checkout',
-      ['oom_resolve', 'oom_export'],
+      ['oom_resolve', 'oom_ack', 'oom_export'],
       /Rolled back to 64Mi\* by <@U0APPROVER> at 10:01:00 UTC: the OOM kill will return/,
     ],
     [
@@ -150,7 +150,7 @@ describe('the incident card, drawn from state', () => {
       ].join('\n'),
     );
     // The decision comes before the buttons, the buttons before the progress line.
-    expect(c.rendered.blocks.map((block) => block.type)).toEqual(['header', 'context', 'section', 'actions', 'context']);
+    expect(c.rendered.blocks.map((block) => block.type)).toEqual(['header', 'context', 'context', 'section', 'actions', 'context']);
     const [approve, , reject] = c.buttons;
     expect(approve).toMatchObject({ style: 'primary', confirm: { style: 'primary', text: { text: 'Patch Deployment shop/checkout: limits.memory of init container migrate 128Mi -> 240Mi. This rolls its 2 pods now.' } } });
     expect(reject).toMatchObject({ style: 'danger', confirm: { style: 'danger', text: { text: expect.stringContaining('Nothing will change: Deployment shop/checkout stays broken') } } });

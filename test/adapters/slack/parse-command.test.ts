@@ -20,6 +20,11 @@ describe('parseCommand', () => {
     ['', { kind: 'help' }],
     ['resolve 42', { kind: 'resolve', incidentId: 42, note: null }],
     ['resolve 42   limit set  in git', { kind: 'resolve', incidentId: 42, note: 'limit set in git' }],
+    ['severity 42 P2', { kind: 'severity', incidentId: 42, severity: 'P2' }],
+    ['severity 7 p1', { kind: 'severity', incidentId: 7, severity: 'P1' }],
+    ['assign 42 <@U012AB3CD>', { kind: 'assign', incidentId: 42, userId: 'U012AB3CD' }],
+    ['assign 42 <@U012AB3CD|alice>', { kind: 'assign', incidentId: 42, userId: 'U012AB3CD' }],
+    ['assign 42 @W0ENTERPRISE', { kind: 'assign', incidentId: 42, userId: 'W0ENTERPRISE' }],
   ])('%p', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
@@ -31,6 +36,12 @@ describe('parseCommand', () => {
     ['export 9999999999999999', '`export` takes one incident id'],
     ['resolve', '`resolve` takes an incident id'],
     ['resolve abc note', '`resolve` takes an incident id'],
+    ['severity 42', '`severity` takes an incident id and P1, P2, P3 or P4'],
+    ['severity 42 P5', '`severity` takes an incident id and P1, P2, P3 or P4'],
+    ['severity x P1', '`severity` takes an incident id and P1, P2, P3 or P4'],
+    ['assign 42 @alice', '`assign` takes an incident id and a person'],
+    ['assign 42', '`assign` takes an incident id and a person'],
+    ['assign 42 <@U012AB3CD> extra', '`assign` takes an incident id and a person'],
     ['Shop/checkout', '`Shop` is not a namespace name'],
     ['shop/Checkout', '`Checkout` is not a pod name'],
     ['checkout_1', '`checkout_1` is not a pod name'],

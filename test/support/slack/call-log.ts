@@ -16,7 +16,7 @@ export interface RecordedCall {
   args: Record<string, unknown>;
   headers: IncomingHttpHeaders;
   at: Date;
-  /** True when a `failNext` fault answered this attempt. */
+  /** True when a `failNext` fault (or, with rateLimits on, the rate limiter) answered this attempt. */
   faulted: boolean;
   /** HTTP status the replica answered with. */
   status: number;

@@ -20,6 +20,7 @@ import {
 import { FaultQueue, type SlackFault } from './fault-queue.js';
 import { BodyFormatError, mediaType, parseApiBody, parseQueryArgs, readMultipart } from './parse-api-body.js';
 import { replicaIdentity } from './replica-identity.js';
+import { ReplicaRateLimiter, type ReplicaRateLimitOptions } from './replica-rate-limits.js';
 import { SocketModeServer, type EnvelopeType, type SocketAck, type SocketSendOptions } from './socket-mode-server.js';
 import { webApiMethods, type MethodAnswer, type MethodContext, type MethodHandler } from './web-api-methods.js';
 
@@ -31,6 +32,8 @@ export interface SlackReplicaOptions extends WorkspaceOptions {
   tokens?: string[];
   /** chat.update / chat.delete of a ts the replica never posted answers `message_not_found` (default true). */
   strictMessages?: boolean;
+  /** Enforce Slack's per-method, per-channel rate limits (429 + Retry-After); off by default. */
+  rateLimits?: ReplicaRateLimitOptions;
 }
 
 export interface ReplicaSocket {
@@ -57,6 +60,8 @@ export interface SlackReplica {
   pendingFaults(): Record<string, number>;
   /** Answers `method` with `handler` instead of the built-in behaviour (or adds a method). */
   respondTo(method: string, handler: MethodHandler): void;
+  /** Calls answered 429 by the rate limiter (rateLimits on), in arrival order. */
+  rateLimited(): RecordedCall[];
   /** Recorded calls (faulted attempts included), in arrival order. */
   calls(method?: string): RecordedCall[];
   /** The first non-faulted call to `method` matching `predicate`, already recorded or still to come. */
@@ -109,6 +114,7 @@ class SlackReplicaServer implements SlackReplica {
   private readonly faults = new FaultQueue();
   private readonly responders = new Map<string, MethodHandler>();
   private readonly internalErrors: Error[] = [];
+  private readonly limited: RecordedCall[] = [];
   private readonly context: MethodContext;
   private closing: Promise<void> | undefined;
 
@@ -119,6 +125,7 @@ class SlackReplicaServer implements SlackReplica {
     private readonly sockets: SocketModeServer,
     private readonly tokens: ReadonlySet<string> | undefined,
     strictMessages: boolean,
+    private readonly limiter: ReplicaRateLimiter | undefined,
   ) {
     this.origin = `http://127.0.0.1:${port}`;
     this.apiUrl = `${this.origin}/api/`;
@@ -155,6 +162,10 @@ class SlackReplicaServer implements SlackReplica {
     return this.log.list(method);
   }
 
+  rateLimited(): RecordedCall[] {
+    return [...this.limited];
+  }
+
   waitForCall(method: string, predicate: CallPredicate = () => true, timeoutMs = 5000): Promise<RecordedCall> {
     return this.log.waitFor(method, predicate, timeoutMs);
   }
@@ -189,6 +200,8 @@ class SlackReplicaServer implements SlackReplica {
     this.log.clear();
     this.faults.clear();
     this.workspace.reset();
+    this.limiter?.reset();
+    this.limited.length = 0;
   }
 
   close(): Promise<void> {
@@ -248,12 +261,18 @@ class SlackReplicaServer implements SlackReplica {
     }
     const authError = this.authError(method, req.headers.authorization);
     const fault = authError === undefined ? this.faults.take(method) : undefined;
+    const retryAfter = authError === undefined && fault === undefined ? (this.limiter?.admit(method, args) ?? null) : null;
     if (authError !== undefined) {
       const answer = { ok: false, error: authError };
       record(args, 200, answer);
       this.sendJson(res, 200, answer);
     } else if (fault !== undefined) {
       this.sendFault(res, fault, (status, answer) => record(args, status, answer, true));
+    } else if (retryAfter !== null) {
+      this.sendFault(res, { status: 429, retryAfter }, (status, answer) => {
+        record(args, status, answer, true);
+        this.limited.push(this.log.list().at(-1)!);
+      });
     } else {
       const handler = this.responders.get(method) ?? webApiMethods.get(method);
       const answer = handler === undefined ? { ok: false, error: 'unknown_method' } : handler(args, this.context);
@@ -330,5 +349,6 @@ export async function startSlackReplica(options: SlackReplicaOptions = {}): Prom
     new SocketModeServer(replicaIdentity.appId),
     options.tokens === undefined ? undefined : new Set(options.tokens),
     options.strictMessages ?? true,
+    options.rateLimits === undefined ? undefined : new ReplicaRateLimiter(options.rateLimits),
   );
 }
