@@ -3,7 +3,6 @@ import { SYSTEM_ACTOR } from '../../core/timeline.js';
 import type { ScheduledWork } from '../../runbook/on-schedule.js';
 import { buildCardView } from './card-view.js';
 import { renderCard } from './card-blocks.js';
-import type { Mrkdwn } from './mrkdwn.js';
 import type { ChatRef, OutboundMessage, SlackOutbound, ThreadFile } from './slack-outbound.js';
 import type { StormDesk } from './storm-desk.js';
 
