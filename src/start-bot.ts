@@ -119,7 +119,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const slack = createSlackApp({ ...config.slack, log, clock, firstTime: (key) => requestLog.firstTime(key, clock.now()) }, () => late.context!);
   // Every call the bot makes goes through this client (cards, threads, uploads, the directory), counted.
   const client = meterSlackCalls(slack.app.client, (method, outcome) => metrics.slackCalls.inc({ method, outcome }));
-  const pacer = new Pacer(clock, { scale: config.slack.rateScale });
+  // Slack's limits are in real seconds, whatever clock the bot's schedules follow (a test's manual one).
+  const pacer = new Pacer(systemClock, { scale: config.slack.rateScale });
   const outbound = new SlackOutbound(client, pacer);
   const approvers = new Approvers(config.slack.approvers, slackDirectory(client, pacer), log, () => clock.now().getTime());
   const storms = config.slack.storm

@@ -25,11 +25,13 @@ export class AlertProcessor {
   private running: Promise<void> | null = null;
   private again = false;
   private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(private readonly deps: AlertProcessorDeps) {}
 
   /** Processes everything pending; calls while a drain runs make it go round once more. */
   drain(): Promise<void> {
+    if (this.stopped) return this.running ?? Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -40,7 +42,9 @@ export class AlertProcessor {
     return this.running;
   }
 
+  /** No alert is started after this: the rest stay stored and are processed after the next start (the database may close). */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.retry);
   }
 
@@ -58,6 +62,7 @@ export class AlertProcessor {
         for (const alert of batch) {
           // Let webhooks in between alerts: answering Alertmanager fast matters more than this backlog.
           await setImmediate();
+          if (this.stopped) return;
           if (!(await this.process(alert, waiting))) heldBack.add(alert.key);
         }
       }

@@ -51,7 +51,7 @@ describe('a real Alertmanager posting to a webhook with a bearer token', () => {
     expect(alert).toMatchObject({ status: 'firing', endsAt: '0001-01-01T00:00:00Z', labels: oomAlert('fire', 'checkout-7d9f8b6c5-x2k4q').labels });
     expect(
       mapAlert(alert as (typeof payload.alerts)[number], { alertNames: DEFAULT_ALERT_NAMES, labels: { ...DEFAULT_ALERT_LABELS }, allowedNamespaces: [] }),
-    ).toEqual({ action: 'open', namespace: 'fire', pod: 'checkout-7d9f8b6c5-x2k4q', container: 'migrate' });
+    ).toEqual({ action: 'open', cluster: null, namespace: 'fire', pod: 'checkout-7d9f8b6c5-x2k4q', container: 'migrate' });
   });
 
   test('its resolution arrives with status resolved, for the same alert', async () => {

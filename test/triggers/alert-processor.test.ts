@@ -55,7 +55,7 @@ describe('AlertProcessor on real Alertmanager payloads', () => {
     await processor.drain();
     const [incident] = incidents.listIncidents();
     expect(incident).toMatchObject({ trigger: 'alertmanager', namespace: 'shop', pod: 'checkout-7d9f8b6c5-x2k4q', owner: { kind: 'Deployment', name: 'checkout' } });
-    expect(kinds(incident!.id)).toEqual(['incident.opened', 'note', 'alert.firing']);
+    expect(kinds(incident!.id)).toEqual(['incident.opened', 'note', 'severity.set', 'alert.firing']);
     expect(incidents.timeline(incident!.id).at(-1)?.data).toMatchObject({ message: 'KubeContainerOOMKilled', fingerprint: 'f8f14f9b718efc88', container: 'checkout' });
     expect(notified).toEqual([[incident!.id, true]]);
     expect(alerts.unprocessed(10)).toEqual([]);
@@ -114,9 +114,17 @@ describe('AlertProcessor on real Alertmanager payloads', () => {
     await processor.drain();
     expect(alerts.unprocessed(10)).toHaveLength(3);
     cluster.down = false;
-    processor.stop();
     await processor.drain();
+    processor.stop();
     expect(alerts.unprocessed(10)).toEqual([]);
     expect(incidents.listIncidents()).toHaveLength(1);
+  });
+
+  test('once stopped (the bot shutting down, its database about to close), no alert is started: they wait for the next start', async () => {
+    processor.stop();
+    deliver(fixture('firing-single'));
+    await processor.drain();
+    expect(alerts.unprocessed(10)).toHaveLength(1);
+    expect(incidents.listIncidents()).toEqual([]);
   });
 });
