@@ -11,6 +11,7 @@ import { SqliteRunStore } from './adapters/sqlite/sqlite-run-store.js';
 import { Clusters } from './core/clusters.js';
 import type { Clock, Cluster, IncidentListener, Leadership, Logger } from './core/ports.js';
 import { ALWAYS_LEADS, guardWrites } from './runbook/guard-writes.js';
+import { shareWideReads } from './runbook/share-wide-reads.js';
 import type { RunObserver } from './core/run.js';
 import { CHECKLIST_STEPS, type ChecklistSteps } from './runbook/checklist-steps.js';
 import { PolicyGate } from './runbook/policy-gate.js';
@@ -91,7 +92,7 @@ export function wireChecklist(options: {
   const alerts = new SqliteAlertStore(db);
   const { clock, log } = options;
   const leadership = options.leadership ?? ALWAYS_LEADS;
-  const clusters = new Clusters((Array.isArray(options.cluster) ? options.cluster : [options.cluster as Cluster]).map((cluster) => guardWrites(cluster, leadership)));
+  const clusters = new Clusters((Array.isArray(options.cluster) ? options.cluster : [options.cluster as Cluster]).map((cluster) => guardWrites(shareWideReads(cluster), leadership)));
   const reporter = new RunReporter({ clock, log, observers: options.observers ?? [] });
   const claims = new RunClaims(runs, clock, { owner: options.owner ?? processOwner(), ttlMs: options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS, isGone: ownerIsGone });
   const firingAlerts = (incidentId: number) => alerts.firingFingerprints(incidentId).length;

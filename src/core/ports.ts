@@ -227,6 +227,8 @@ export interface RunStore {
   createRun(incidentId: number, spec: RunSpec, at: string): RunRecord;
   getRun(incidentId: number): RunRecord | undefined;
   listUnfinishedRuns(): RunRecord[];
+  /** The runs whose approval gate waits (a subset of the unfinished ones, read often: expiry, escalation). */
+  listWaitingApprovals(): RunRecord[];
   /** The run not yet finished for this very pod, if any. */
   findUnfinishedRun(target: RunTarget): RunRecord | undefined;
   /** Applies the transition; null (and nothing written) when `step.expect` or `owner` did not hold. */

@@ -44,20 +44,22 @@ export class FakeCluster implements Cluster {
     return this;
   }
 
-  private touch(): void {
+  /** Like any API call, a turn of the event loop: an in-memory cluster must not starve the bot's HTTP server. */
+  private async touch(): Promise<void> {
     this.calls++;
+    await new Promise((resolve) => setImmediate(resolve));
     if (this.down) throw new ClusterError('Unreachable', 'cannot reach the Kubernetes API at fake (ECONNREFUSED)');
   }
 
   async getPod(namespace: string, name: string): Promise<Pod> {
-    this.touch();
+    await this.touch();
     const pod = this.pods.get(`${namespace}/${name}`);
     if (!pod) throw new ClusterError('NotFound', `pods "${name}" not found: check the name and the namespace`, 404);
     return structuredClone(pod);
   }
 
   async listPods(namespace: string | null, labelSelector: string): Promise<Pod[]> {
-    this.touch();
+    await this.touch();
     const matches = parseLabelSelector(labelSelector);
     return [...this.pods.values()]
       .filter((pod) => (namespace === null || pod.metadata.namespace === namespace) && matches(pod.metadata.labels))
@@ -65,7 +67,7 @@ export class FakeCluster implements Cluster {
   }
 
   async podEvents(): Promise<PodEvent[]> {
-    this.touch();
+    await this.touch();
     return [];
   }
 
@@ -73,17 +75,17 @@ export class FakeCluster implements Cluster {
   readonly nodes: Node[] = [{ metadata: { name: 'fake-node' }, status: { allocatable: { memory: '64Gi' } } }];
 
   async listNodes(): Promise<Node[]> {
-    this.touch();
+    await this.touch();
     return structuredClone(this.nodes);
   }
 
   async listResourceQuotas(): Promise<ResourceQuota[]> {
-    this.touch();
+    await this.touch();
     return [];
   }
 
   async listLimitRanges(): Promise<LimitRange[]> {
-    this.touch();
+    await this.touch();
     return [];
   }
 
@@ -91,27 +93,27 @@ export class FakeCluster implements Cluster {
   readonly nodeEventsByNode = new Map<string, PodEvent[]>();
 
   async nodeEvents(node: string): Promise<PodEvent[]> {
-    this.touch();
+    await this.touch();
     return this.nodeEventsByNode.get(node) ?? [];
   }
 
   async getOwnerMeta(namespace: string, owner: OwnerReference): Promise<ObjectMeta> {
-    this.touch();
+    await this.touch();
     const deployment = owner.name.replace(/-5f6d7c8b9$/, '');
     return { name: owner.name, namespace, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, controller: true }] };
   }
 
   async proxyGet(): Promise<ProxyResponse> {
-    this.touch();
+    await this.touch();
     return { status: 404, body: 'no image-info here' };
   }
 
   async ping(): Promise<void> {
-    this.touch();
+    await this.touch();
   }
 
   async findPodNamespaces(pod: string, namespaces: readonly string[]): Promise<string[]> {
-    this.touch();
+    await this.touch();
     return [...this.pods.values()]
       .filter((p) => p.metadata.name === pod && (namespaces.length === 0 || namespaces.includes(p.metadata.namespace ?? '')))
       .map((p) => p.metadata.namespace ?? '');
@@ -119,7 +121,7 @@ export class FakeCluster implements Cluster {
 
   /** A Deployment made from its pods (label app=<name>): one replica per pod, the first pod's spec as template; its ready pods are its available replicas. */
   async getWorkload(namespace: string, ref: WorkloadRef): Promise<Workload> {
-    this.touch();
+    await this.touch();
     const pods = [...this.pods.values()].filter((pod) => pod.metadata.namespace === namespace && pod.metadata.labels?.app === ref.name);
     if (ref.kind !== 'Deployment' || pods.length === 0) throw new ClusterError('NotFound', `${ref.kind} ${namespace}/${ref.name} not found: check the name and the namespace`, 404);
     const template = structuredClone(pods[0]!.spec);

@@ -11,6 +11,7 @@ import type { Step } from '../../src/runbook/step-types.js';
 import { wireChecklist, type WiredChecklist } from '../../src/wire-checklist.js';
 import { FakeCluster, oomKilledPod } from '../fakes/fake-cluster.js';
 import { ManualClock } from '../fakes/manual-clock.js';
+import { pollUntil } from '../sim/helpers/poll.js';
 import { defaultRunbook } from '../support/default-runbook.js';
 
 const log = pino({ level: 'silent' });
@@ -152,8 +153,11 @@ describe('the lifecycle on a clock the test moves', () => {
     const runbook = defaultRunbook();
     const { incident } = await startIncident(bot, { namespace: 'shop', pod: POD, trigger: 'cli', actor: 'cli:t', runbook, maxLimitBytes: 4 * 1024 ** 3, allowedNamespaces: [] });
     const advancing = bot.runner.advance(incident.id);
+    const propose = () => bot.runs.getRun(incident.id)?.steps.find((s) => s.step === 'propose')?.status;
+    // The steps before it ask the cluster, each a turn of the event loop: wait until propose hangs.
+    await pollUntil(async () => (propose() === 'running' ? true : undefined), 'propose running', 5000, 5);
     await clock.advance(29_000);
-    expect(bot.runs.getRun(incident.id)?.steps.find((s) => s.step === 'propose')?.status).toBe('running');
+    expect(propose()).toBe('running');
     await clock.advance(1_000);
     const run = await advancing;
     expect(run.steps.find((s) => s.step === 'propose')).toMatchObject({ status: 'failed', error: 'step propose did not finish within 30 s' });

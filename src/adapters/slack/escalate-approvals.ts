@@ -45,7 +45,7 @@ export function escalationSchedule(context: () => SlackContext, settings: Escala
     return { key, since: waitingSince, ...dueEscalations({ ...input, done: done ?? new Set() }) };
   };
 
-  const waiting = () => context().runs.listUnfinishedRuns().filter((run) => run.status === 'waiting-approval');
+  const waiting = () => context().runs.listWaitingApprovals();
 
   return {
     name: 'approval-escalation',

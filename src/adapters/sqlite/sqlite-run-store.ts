@@ -35,6 +35,7 @@ function prepareStatements(db: Database) {
     getRun: db.prepare('SELECT * FROM runs WHERE incident_id = ?'),
     getSteps: db.prepare('SELECT * FROM run_steps WHERE incident_id = ? ORDER BY position'),
     unfinished: db.prepare("SELECT incident_id FROM runs WHERE status != 'finished' ORDER BY incident_id"),
+    waiting: db.prepare("SELECT incident_id FROM runs WHERE status = 'waiting-approval' ORDER BY incident_id"),
     countWaiting: db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'waiting-approval'"),
     unfinishedFor: db.prepare(`SELECT incident_id FROM runs WHERE status != 'finished' AND json_extract(spec, '$.target.cluster') = ?
       AND json_extract(spec, '$.target.namespace') = ? AND json_extract(spec, '$.target.pod') = ? ORDER BY incident_id LIMIT 1`),
@@ -149,6 +150,10 @@ export class SqliteRunStore implements RunStore {
 
   listUnfinishedRuns(): RunRecord[] {
     return (this.sql.unfinished.all() as Array<{ incident_id: number }>).map((row) => this.getRun(row.incident_id)!);
+  }
+
+  listWaitingApprovals(): RunRecord[] {
+    return (this.sql.waiting.all() as Array<{ incident_id: number }>).map((row) => this.getRun(row.incident_id)!);
   }
 
   /** Runs whose approval gate waits for a person now. */

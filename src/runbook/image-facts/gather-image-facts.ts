@@ -79,7 +79,9 @@ export async function gatherImageFacts(where: Where): Promise<ImageFactsFound> {
   const own = await endpointOf(where, where.pod);
   if (own.ok) return { ...found, info: { value: own.info, from: `pod ${where.pod.metadata.name}` } };
   found.problems.push(own.problem);
-  const peers = runningPeers(await where.cluster.listPods(where.namespace, ''), where.pod, where.image);
+  // The cluster-wide listing is the one proposals share (see share-wide-reads); peers stay in the pod's namespace.
+  const pods = (await where.cluster.listPods(null, '')).filter((pod) => pod.metadata.namespace === where.namespace);
+  const peers = runningPeers(pods, where.pod, where.image);
   if (peers.length === 0) found.problems.push(`no other running pod of ${where.image} in ${where.namespace}`);
   for (const peer of peers) {
     const answer = await endpointOf(where, peer);
