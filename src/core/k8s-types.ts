@@ -14,6 +14,8 @@ export interface ContainerSpec {
   image?: string;
   resources?: ResourceRequirements;
   ports?: Array<{ name?: string; containerPort: number; protocol?: string }>;
+  /** Only the quick downgrade reads and writes it (the seed's exec probe), as JSON. */
+  readinessProbe?: { [key: string]: unknown };
 }
 
 export interface ContainerState {
@@ -32,6 +34,8 @@ export interface ContainerState {
 export interface ContainerStatus {
   name: string;
   image?: string;
+  /** The image the kubelet runs, by digest (`docker-pullable://repo@sha256:...` on some runtimes). */
+  imageID?: string;
   ready?: boolean;
   restartCount: number;
   state?: ContainerState;

@@ -90,13 +90,35 @@ const runbookFields = strictObject({
       timeoutSeconds: seconds(300),
     }),
   }),
-  quickDowngrade: strictObject({
-    image: z
-      .string()
-      .regex(/^[^\s@]+@sha256:[0-9a-f]{64}$/, { error: 'must be pinned by digest: repository@sha256:<64 hex>' })
-      .nullable(),
-    maxImageMiB: z.number().positive(),
-  }),
+  quickDowngrade: z.preprocess(
+    // Runbooks (and runs stored) before 0.2 gave the size in MiB; the seed's line is decimal MB.
+    (value) => {
+      if (typeof value !== 'object' || value === null || !('maxImageMiB' in value)) return value;
+      const { maxImageMiB, ...rest } = value as { maxImageMiB: unknown };
+      return { maxImageMB: typeof maxImageMiB === 'number' ? (maxImageMiB * 1024 * 1024) / 1e6 : maxImageMiB, ...rest };
+    },
+    strictObject({
+      image: z
+        .string()
+        .regex(/^[^\s@]+@sha256:[0-9a-f]{64}$/, { error: 'must be pinned by digest: repository@sha256:<64 hex>' })
+        .nullable(),
+      /** The SHA-256 the config centre hands out for the image (seed 4.2): the swap is offered only when the image's digest is this one. */
+      sha256: z
+        .string()
+        .regex(/^(sha256:)?[0-9a-f]{64}$/, { error: 'must be the image digest: 64 lower-case hex digits, with or without sha256:' })
+        .nullable()
+        .default(null),
+      maxImageMB: z.number().positive().default(12),
+      /** The seed's exec probe, added to an app container with the swap; null adds none. */
+      probe: strictObject({
+        container: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be a container name' }).nullable().default(null),
+        command: z.array(z.string().min(1)).min(1, { error: 'must name the command to run, e.g. ["/usr/bin/checker", "--health"]' }),
+        initialDelaySeconds: z.number().int().min(0).max(3600).default(1),
+      })
+        .nullable()
+        .default(null),
+    }),
+  ),
 });
 
 /** The runbook with its defaults that depend on other fields filled in (the approval timeout is the budget's). */

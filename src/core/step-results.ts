@@ -61,6 +61,19 @@ export const evidenceResultSchema = z.object({
   samples: z.array(z.number().nonnegative()).optional(),
 });
 
+const probeSchema = z.object({ container: text, command: z.array(text), initialDelaySeconds: z.number().int().nonnegative() });
+
+/** The quick downgrade as proposed: the image to swap in, what it must be, and the probe that comes with it. */
+export const downgradeSchema = z.object({
+  container: text,
+  /** The image the init container runs now, and the slim one (repo@sha256:...). */
+  fromImage: text.nullable(),
+  image: text,
+  sha256: text,
+  maxBytes: z.number().positive(),
+  probe: probeSchema.nullable(),
+});
+
 export const proposeResultSchema = z.object({
   limit: text,
   limitBytes: z.number().positive(),
@@ -86,6 +99,8 @@ export const proposeResultSchema = z.object({
   /** Which round of the incident this proposal is (1 unless the fix escalated), out of how many allowed. */
   round: z.number().int().positive().optional(),
   maxSteps: z.number().int().positive().optional(),
+  /** The seed's quick downgrade, offered beside the limit with its own button; absent when the runbook names no slim image. */
+  downgrade: downgradeSchema.nullable().optional(),
 });
 
 export const approvalResultSchema = z.object({
@@ -94,8 +109,10 @@ export const approvalResultSchema = z.object({
   decision: z.enum(['approve', 'reject']),
   actor: text,
   at: text,
-  /** The limit approved (the proposal, or an edited one); absent when rejected. */
+  /** The limit approved (the proposal, or an edited one); absent when rejected or when the downgrade was chosen. */
   limit: text.optional(),
+  /** Which fix was approved: the limit (the default) or the quick downgrade's image swap. */
+  fix: z.enum(['limit', 'downgrade']).optional(),
   /** Approved by a self-heal policy: which, and this fix's number of the most its window allows. */
   policy: z.object({ name: text, fixNumber: z.number().int().positive(), maxFixes: z.number().int().positive(), windowSeconds: z.number().positive() }).optional(),
 });
@@ -115,6 +132,17 @@ export const applyResultSchema = z.object({
   alreadyApplied: z.boolean(),
   /** True when an interrupted attempt's patch was found in place and recorded after a restart. */
   recovered: z.boolean().optional(),
+  /** The quick downgrade's swap (the limit then stays as it was): the image and probe it replaced, for rollback. */
+  swap: z
+    .object({
+      container: text,
+      beforeImage: text,
+      image: text,
+      probe: probeSchema.nullable(),
+      /** The probe container's readinessProbe before the swap, as JSON (null: it had none). */
+      probeBefore: text.nullable(),
+    })
+    .optional(),
 });
 
 export const waitResultSchema = z.object({

@@ -14,7 +14,7 @@ import { evidenceStep } from './steps/evidence-step.js';
 import { healthStep } from './steps/health-step.js';
 import { imageInfoStep } from './steps/image-info-step.js';
 import { proposeStep } from './steps/propose-step.js';
-import { waitStep } from './steps/wait-step.js';
+import { waitStepWith } from './steps/wait-step.js';
 
 /** Each step typed by its name: its context gives it its own stored result. */
 export type ChecklistSteps = { readonly [N in StepName]: Step<N> };
@@ -38,7 +38,7 @@ export function checklistSteps(outside: OutsideSources = {}): ChecklistSteps {
     propose: proposeStep,
     approve: approveStep(null),
     apply: applyStep,
-    wait: waitStep,
+    wait: waitStepWith(outside.imageFacts ?? null),
     health: healthStep,
   };
 }

@@ -17,6 +17,8 @@ export interface ApprovalRequest {
   decision: 'approve' | 'reject';
   /** An edited limit, validated against the current limit and the maximum. */
   limit?: string;
+  /** Which fix to approve: the limit (the default) or the quick downgrade, when the proposal offers one. */
+  fix?: 'limit' | 'downgrade';
   reason?: string;
 }
 
@@ -24,7 +26,8 @@ export type ApprovalAnswer =
   | { outcome: 'settled'; decision: 'approve' | 'reject'; limit: string | null }
   | { outcome: 'already-decided'; actor: string; decision: string; at: string }
   | { outcome: 'not-waiting'; message: string }
-  | { outcome: 'invalid-limit'; message: string };
+  | { outcome: 'invalid-limit'; message: string }
+  | { outcome: 'not-offered'; message: string };
 
 export type ResolveAnswer =
   | { outcome: 'resolved'; verdict: Verdict }
@@ -73,18 +76,22 @@ export class Lifecycle {
       return { outcome: 'not-waiting', message: `nothing awaits approval: ${current}` };
     }
     const proposed = stepOf(run, 'propose').result;
-    let limit = proposed.limit ?? null;
-    if (request.decision === 'approve' && request.limit !== undefined) {
+    const downgrade = request.decision === 'approve' && request.fix === 'downgrade';
+    if (downgrade && !proposed.downgrade) return { outcome: 'not-offered', message: 'this proposal offers no quick downgrade (the runbook names no slim image for this container)' };
+    let limit = downgrade ? null : (proposed.limit ?? null);
+    if (request.decision === 'approve' && !downgrade && request.limit !== undefined) {
       const edited = checkEditedLimit(request.limit, { currentBytes: proposed.previousLimit ? parseQuantity(proposed.previousLimit) : null, maxBytes: run.spec.maxLimitBytes });
       if (!edited.ok) return { outcome: 'invalid-limit', message: edited.problem };
       limit = edited.limit;
     }
     const at = clock.now().toISOString();
     const approve = request.decision === 'approve';
-    const edited = approve && limit !== proposed.limit;
+    const edited = approve && !downgrade && limit !== proposed.limit;
+    const image = downgrade ? proposed.downgrade!.image : null;
     const data: TimelineData = {
       decision: edited ? 'edit-limit' : request.decision,
       ...(limit && approve ? { limit } : {}),
+      ...(image ? { fix: 'downgrade', image } : {}),
       ...(edited ? { proposed: proposed.limit ?? null } : {}),
       ...(request.reason ? { reason: request.reason } : {}),
     };
@@ -95,7 +102,7 @@ export class Lifecycle {
         expect: 'waiting-approval',
         status: approve ? 'succeeded' : 'failed',
         finishedAt: at,
-        result: { ...gate.result, decision: request.decision, actor: request.actor, at, ...(limit && approve ? { limit } : {}) },
+        result: { ...gate.result, decision: request.decision, actor: request.actor, at, ...(limit && approve ? { limit } : {}), ...(approve ? { fix: downgrade ? 'downgrade' : 'limit' } : {}) },
       },
       run: { status: 'active' },
       events: [{ incidentId, at, kind: 'decision', actor: request.actor, step: 'approve', data }],
@@ -107,7 +114,7 @@ export class Lifecycle {
       const message = `the patch was rejected${request.reason ? `: ${request.reason}` : ''}; nothing was changed`;
       this.finish(incident, applied, { verdict: 'rejected', message, actor: request.actor });
     } else {
-      const message = edited ? `approved ${limit} (edited from the proposed ${proposed.limit ?? 'limit'})` : `approved ${limit}`;
+      const message = image ? `approved the quick downgrade to ${image}` : edited ? `approved ${limit} (edited from the proposed ${proposed.limit ?? 'limit'})` : `approved ${limit}`;
       this.deps.reporter.notify(incident, applied, { step: 'approve', status: 'succeeded', message, actor: request.actor });
     }
     return { outcome: 'settled', decision: request.decision, limit };
@@ -116,8 +123,7 @@ export class Lifecycle {
   /** When the oldest approval still waiting runs out, or null when none waits. */
   nextExpiry(): Date | null {
     const due = this.deps.runs
-      .listUnfinishedRuns()
-      .filter((run) => run.status === 'waiting-approval')
+      .listWaitingApprovals()
       .map((run) => this.expiresAt(run))
       .filter((at): at is number => at !== null);
     return due.length > 0 ? new Date(Math.min(...due)) : null;
@@ -127,8 +133,8 @@ export class Lifecycle {
   expireDue(): number[] {
     const now = this.deps.clock.now().getTime();
     const expired: number[] = [];
-    for (const run of this.deps.runs.listUnfinishedRuns()) {
-      const due = run.status === 'waiting-approval' ? this.expiresAt(run) : null;
+    for (const run of this.deps.runs.listWaitingApprovals()) {
+      const due = this.expiresAt(run);
       if (due === null || due > now) continue;
       const seconds = run.spec.runbook.steps.approve.timeoutSeconds;
       const message = `nobody approved within ${seconds} s; nothing was patched`;
@@ -237,15 +243,21 @@ export class Lifecycle {
   async rollback(incidentId: number, actor: string): Promise<RollbackAnswer> {
     const incident = this.deps.incidents.getIncident(incidentId);
     if (!incident || !this.deps.runs.getRun(incidentId)) return { outcome: 'not-possible', message: `incident ${incidentId} has no checklist run` };
-    return this.deps.claims.hold(incidentId, async (run) => {
-      const answer = await rollBackPatch({ ...this.deps, owner: this.deps.claims.owner }, incident, run, actor);
-      if (answer.outcome === 'rolled-back') {
-        const message = `limits.memory restored to ${answer.limit ?? '(none)'} on ${answer.workload}`;
-        this.closeIfDone(incidentId, { actor, summary: message });
-        this.deps.reporter.notify(incident, this.deps.runs.getRun(incidentId) ?? run, { step: null, status: 'finished', message, verdict: 'rolled-back', actor });
-      }
-      return answer;
-    });
+    return this.deps.claims.hold(incidentId, () => this.rollBackHeld(incidentId, actor));
+  }
+
+  /** The rollback, for a caller that already holds the run's claim (the runner, when a quick downgrade failed its check). */
+  async rollBackHeld(incidentId: number, actor: string): Promise<RollbackAnswer> {
+    const incident = this.incident(incidentId);
+    const run = this.deps.runs.getRun(incidentId);
+    if (!run) return { outcome: 'not-possible', message: `incident ${incidentId} has no checklist run` };
+    const answer = await rollBackPatch({ ...this.deps, owner: this.deps.claims.owner }, incident, run, actor);
+    if (answer.outcome === 'rolled-back') {
+      const message = answer.image ? `image restored to ${answer.image} on ${answer.workload}` : `limits.memory restored to ${answer.limit ?? '(none)'} on ${answer.workload}`;
+      this.closeIfDone(incidentId, { actor, summary: message });
+      this.deps.reporter.notify(incident, this.deps.runs.getRun(incidentId) ?? run, { step: null, status: 'finished', message, verdict: 'rolled-back', actor });
+    }
+    return answer;
   }
 
   private expiresAt(run: RunRecord): number | null {

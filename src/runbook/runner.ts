@@ -160,7 +160,19 @@ export class Runner {
     } catch (error) {
       return this.failed(incident, run, name, error, lost);
     }
-    return this.record(incident, run, record, outcome);
+    const goOn = this.record(incident, run, record, outcome);
+    if (outcome.status === 'finished' && outcome.rollBack) await this.rollBackAtOnce(incident.id);
+    return goOn;
+  }
+
+  /** A quick downgrade that failed its check is undone without waiting for a person; should that fail, Roll back stays on offer. */
+  private async rollBackAtOnce(incidentId: number): Promise<void> {
+    try {
+      const answer = await this.deps.lifecycle.rollBackHeld(incidentId, SYSTEM_ACTOR);
+      if (answer.outcome === 'not-possible') this.deps.log.warn({ incidentId, reason: answer.message }, 'the failed quick downgrade was not rolled back');
+    } catch (error) {
+      this.deps.log.error({ incidentId, err: error }, 'rolling back the failed quick downgrade failed; Roll back stays on offer');
+    }
   }
 
   private context<N extends StepName>(incident: Incident, run: RunRecord, record: StepRecordOf<N>, signal: AbortSignal): StepContext<N> {

@@ -49,7 +49,7 @@ export type StepOutcome =
   | (OutcomeBase & { status: 'succeeded' | 'skipped' })
   | (OutcomeBase & { status: 'waiting-approval' })
   /** Ends the run here with a verdict; the step itself succeeded or failed. */
-  | (OutcomeBase & { status: 'finished'; verdict: Verdict; stepStatus: 'succeeded' | 'failed' })
+  | (OutcomeBase & { status: 'finished'; verdict: Verdict; stepStatus: 'succeeded' | 'failed'; rollBack?: boolean })
   /**
    * The fix was too small: the patched pod was OOMKilled again. The runner starts the next round
    * (propose again with `evidence`, approve, apply...) or, past the runbook's rounds, ends the run.
@@ -63,7 +63,10 @@ export class StepInterrupted extends Error {
   override readonly name = 'StepInterrupted';
 }
 
-/** The run ends "verification-failed": the patch is in, but the fix did not hold. */
-export function verificationFailed(title: string, message: string, advice: string): StepOutcome {
-  return { status: 'finished', verdict: 'verification-failed', stepStatus: 'failed', message, findings: [{ title, severity: 'critical', detail: message, advice: [advice] }] };
+/**
+ * The run ends "verification-failed": the patch is in, but the fix did not hold. With `rollBack`
+ * (a quick downgrade that is not what was approved) the runner rolls it back at once.
+ */
+export function verificationFailed(title: string, message: string, advice: string, rollBack = false): StepOutcome {
+  return { status: 'finished', verdict: 'verification-failed', stepStatus: 'failed', message, findings: [{ title, severity: 'critical', detail: message, advice: [advice] }], ...(rollBack ? { rollBack } : {}) };
 }

@@ -39,10 +39,11 @@ export interface ActionRequest {
   triggerId: string;
 }
 
-const GUARDED: ReadonlySet<ActionId> = new Set([ACTIONS.approve, ACTIONS.editLimit, ACTIONS.reject, ACTIONS.rollback, ACTIONS.resolve]);
+const GUARDED: ReadonlySet<ActionId> = new Set([ACTIONS.approve, ACTIONS.downgrade, ACTIONS.editLimit, ACTIONS.reject, ACTIONS.rollback, ACTIONS.resolve]);
 /** What each button does, as the refusal says it: "Only @alice or @sre-leads can approve the patch." */
 const DOES: Record<ActionId, string> = {
   oom_approve: 'approve the patch',
+  oom_downgrade: 'approve the quick downgrade',
   oom_edit_limit: 'edit the limit',
   oom_reject: 'reject the patch',
   oom_rollback: 'roll the patch back',
@@ -96,7 +97,10 @@ export async function decide(context: SlackContext, incidentId: number, userId: 
     case 'settled':
       void context.messenger.refreshCard(incidentId);
       if (answer.decision === 'approve') context.background(`advance ${incidentId}`, () => context.runner.advance(incidentId));
-      return { problem: null, outcome: { result: answer.decision === 'approve' ? `approved ${answer.limit ?? ''}`.trim() : 'rejected' } };
+      return { problem: null, outcome: { result: answer.decision === 'reject' ? 'rejected' : request.fix === 'downgrade' ? 'approved the quick downgrade' : `approved ${answer.limit ?? ''}`.trim() } };
+    case 'not-offered':
+      await tell(context, incidentId, userId, md`No quick downgrade to approve: ${answer.message}.`);
+      return { problem: null, outcome: { result: `not offered: ${answer.message}` } };
     case 'invalid-limit':
       return { problem: plain(answer.message), outcome: { result: `invalid limit: ${answer.message}` } };
     case 'already-decided':
@@ -153,6 +157,8 @@ export async function handleAction(context: SlackContext, request: ActionRequest
     case ACTIONS.approve:
     case ACTIONS.reject:
       return (await decide(context, incidentId, userId, { decision: action === ACTIONS.approve ? 'approve' : 'reject' })).outcome;
+    case ACTIONS.downgrade:
+      return (await decide(context, incidentId, userId, { decision: 'approve', fix: 'downgrade' })).outcome;
     case ACTIONS.editLimit:
       record(context, incidentId, userId, 'note', { text: 'opened Edit limit' });
       await context.slack.openModal(request.triggerId, editLimitModal(context, incidentId));

@@ -11,6 +11,7 @@ type Button = types.Button;
 
 export const ACTIONS = {
   approve: 'oom_approve',
+  downgrade: 'oom_downgrade',
   editLimit: 'oom_edit_limit',
   reject: 'oom_reject',
   rollback: 'oom_rollback',
@@ -52,6 +53,14 @@ function containerName(view: CardView): string {
   return view.container ? `${view.container.kind === 'init' ? 'init container' : 'container'} ${view.container.name}` : 'the container';
 }
 
+/** The seed's quick downgrade: its own button, confirmed in words that say what is swapped and checked. */
+function downgradeButton(view: CardView, offer: NonNullable<NonNullable<CardView['proposal']>['downgrade']>): Button {
+  const probe = offer.probe ? `, adding an exec readinessProbe to ${offer.probe.container}` : '';
+  const slim = `${offer.image.slice(offer.image.lastIndexOf('/') + 1, offer.image.indexOf('@'))}@${offer.sha256.slice(0, 19)}…`;
+  const text = `Swap ${containerName(view)} of ${view.subject} to ${slim}${probe}; the limit stays. Rolled back unless the new pod runs exactly that digest within ${offer.maxBytes / 1e6} MB.`;
+  return button('Quick downgrade', ACTIONS.downgrade, view.incidentId, undefined, confirmation('Swap to the slim image?', text, 'Swap and roll', 'primary'));
+}
+
 function buttons(view: CardView): Button[] {
   const id = view.incidentId;
   const p = view.proposal;
@@ -61,6 +70,7 @@ function buttons(view: CardView): Button[] {
     elements.push(
       button('Approve patch', ACTIONS.approve, id, 'primary', confirmation(`Raise the limit to ${p.after}?`, `Patch ${p.workload}: limits.memory of ${containerName(view)} ${p.before ?? 'none'} -> ${p.after}. ${rolls}`, 'Approve and roll', 'primary')),
       button('Edit limit', ACTIONS.editLimit, id),
+      ...(p.downgrade ? [downgradeButton(view, p.downgrade)] : []),
       button(
         'Reject',
         ACTIONS.reject,

@@ -32,6 +32,8 @@ export interface ProposalView {
   /** The runbook's bump after a kill with no measured peak (VPA's ratio and floor), and its safe water line. */
   bump: { ratio: number; minBump: string };
   headroom: number;
+  /** The quick downgrade offered beside the limit, with its own button. */
+  downgrade: NonNullable<ProposeResult['downgrade']> | null;
 }
 
 /** What an incident card shows, derived from the store alone, so any replica renders the same card. */
@@ -114,6 +116,7 @@ function proposalOf(run: RunRecord | undefined): ProposalView | null {
     maxSteps: propose.maxSteps ?? settings.maxSteps ?? 3,
     bump: { ratio: settings.oomBumpRatio ?? 1.2, minBump: settings.oomMinBump ?? '100Mi' },
     headroom: settings.headroom,
+    downgrade: propose.downgrade ?? null,
   };
 }
 

@@ -19,16 +19,20 @@ import { COMMAND_HELP } from '../usage.js';
 
 /** Asks at the gate until the answer settles it; null when nobody can be asked. */
 async function approveAtTerminal(checklist: WiredChecklist, io: CliIo, prompt: Prompt, incidentId: number, actor: string, question: string): Promise<boolean> {
+  const offered = checklist.runs.getRun(incidentId)?.steps.find((step) => step.step === 'propose')?.result.downgrade;
+  const downgrade = offered ? `, [d] the quick downgrade to ${offered.image}` : '';
   for (;;) {
-    const answer = (await prompt.ask(`${question}\n  [y] approve, [n] reject, or type another limit such as 192Mi: `))?.trim();
+    const answer = (await prompt.ask(`${question}\n  [y] approve, [n] reject${downgrade}, or type another limit such as 192Mi: `))?.trim();
     if (answer === undefined) return false;
     const request = /^y(es)?$/i.test(answer)
       ? { actor, decision: 'approve' as const }
       : /^n(o)?$/i.test(answer)
         ? { actor, decision: 'reject' as const }
-        : { actor, decision: 'approve' as const, limit: answer };
+        : /^d(owngrade)?$/i.test(answer)
+          ? { actor, decision: 'approve' as const, fix: 'downgrade' as const }
+          : { actor, decision: 'approve' as const, limit: answer };
     const settled = checklist.lifecycle.decide(incidentId, request);
-    if (settled.outcome !== 'invalid-limit') return true;
+    if (settled.outcome !== 'invalid-limit' && settled.outcome !== 'not-offered') return true;
     writeLine(io.stdout, `  ${settled.message}`);
   }
 }

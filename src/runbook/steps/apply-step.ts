@@ -1,39 +1,11 @@
 import { ClusterError } from '../../core/cluster-error.js';
 import { ErrorCode, OomCheckError } from '../../core/errors.js';
 import type { WorkloadRef } from '../../core/incident.js';
-import type { Workload } from '../../core/k8s-types.js';
 import { buildLimitPatch, hasMemoryLimit, memoryOf, requestFollowsLimit } from '../../core/rules/build-patch.js';
 import type { ApplyResult } from '../../core/step-results.js';
-import type { Step, StepContext, StepEvent } from '../step-types.js';
-
-export function selectorOf(workload: Workload): string {
-  return Object.entries(workload.spec.selector.matchLabels ?? {})
-    .map(([key, value]) => `${key}=${value}`)
-    .join(',');
-}
-
-async function podUids(context: StepContext<'apply'>, selector: string): Promise<string[]> {
-  const pods = await context.cluster.listPods(context.run.spec.target.namespace, selector);
-  return pods.map((pod) => pod.metadata.uid ?? '').filter(Boolean);
-}
-
-/**
- * A StatefulSet with OrderedReady pod management never replaces a pod that is not Ready, so a
- * patched template alone leaves the OOM-looping pod in place (kubernetes/kubernetes#67250).
- * Deleting the old, unready pods lets the controller recreate them from the new template.
- */
-async function releaseStuckPods(context: StepContext<'apply'>, workload: Workload, selector: string, oldUids: readonly string[]): Promise<string[]> {
-  const { spec } = workload;
-  const ordered = (spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
-  const rolling = (spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
-  if (workload.kind !== 'StatefulSet' || !ordered || !rolling) return [];
-  const namespace = context.run.spec.target.namespace;
-  const stuck = (await context.cluster.listPods(namespace, selector)).filter(
-    (pod) => oldUids.includes(pod.metadata.uid ?? '') && !pod.metadata.deletionTimestamp && !pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-  );
-  for (const pod of stuck) await context.cluster.deletePod(namespace, pod.metadata.name);
-  return stuck.map((pod) => pod.metadata.name);
-}
+import type { Step, StepEvent } from '../step-types.js';
+import { applyDowngrade } from './apply-downgrade.js';
+import { podUids, releaseStuckPods, selectorOf } from './workload-pods.js';
 
 /**
  * Dry-runs then applies the approved limit. Intent before effect: the old values, the new limit and
@@ -49,6 +21,7 @@ export const applyStep: Step<'apply'> = async (context) => {
   const namespace = run.spec.target.namespace;
   const owner = incident.owner as WorkloadRef;
   const { containerKind: kind, container } = detect;
+  if (approval.fix === 'downgrade') return applyDowngrade(context);
   const limit = approval.limit;
   if (approval.decision !== 'approve' || !limit) throw new OomCheckError(ErrorCode.RunStateInvalid, `incident ${incident.id}: apply reached without an approved limit`);
   const settings = runbook.steps.apply;

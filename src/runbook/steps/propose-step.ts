@@ -9,9 +9,9 @@ import { detectGitopsOwner } from '../../core/rules/detect-gitops-owner.js';
 import { describeBytes } from '../../core/rules/describe-bytes.js';
 import { findSpecContainer } from '../../core/rules/find-spec-container.js';
 import { planMemoryLimit } from '../../core/rules/plan-memory-limit.js';
+import { planQuickDowngrade } from '../../core/rules/plan-quick-downgrade.js';
 import { schedulingInputs } from '../../core/rules/scheduling-inputs.js';
 import type { ProposeResult } from '../../core/step-results.js';
-import { quickDowngradeFinding } from '../proposal/quick-downgrade-finding.js';
 import { rolloutWaitsForNewPod } from '../../core/rules/rollout-overlap.js';
 import { readScheduleFacts } from '../proposal/read-schedule-facts.js';
 import type { Step, StepOutcome } from '../step-types.js';
@@ -97,8 +97,8 @@ export const proposeStep: Step<'propose'> = async ({ incident, run, runbook, clu
     ...(plan.notes.length + facts.notes.length + schedule.notes.length > 0 ? { advice: [...plan.notes, ...facts.notes, ...schedule.notes] } : {}),
   });
   if (gitops) findings.push({ title: `Managed by ${gitops.source}`, severity: 'warning', detail: `The patch is a temporary mitigation: ${gitops.revertsWhen}.`, advice: [gitops.followUp] });
-  const downgrade = quickDowngradeFinding(runbook, detect);
-  if (downgrade) findings.push(downgrade);
+  const downgrade = planQuickDowngrade({ config: runbook.quickDowngrade, container: { kind: detect.containerKind, name: detect.container }, podSpec: workload.spec.template.spec });
+  if (downgrade.finding) findings.push(downgrade.finding);
   const result: ProposeResult = {
     limit,
     limitBytes,
@@ -116,6 +116,7 @@ export const proposeStep: Step<'propose'> = async ({ incident, run, runbook, clu
     owner: gitops ? { tool: gitops.tool, source: gitops.source, revertsLiveEdits: gitops.revertsLiveEdits, followUp: gitops.followUp } : null,
     round: run.round,
     maxSteps: settings.maxSteps,
+    downgrade: downgrade.offer,
   };
   return { status: 'succeeded', message: `${currentLimit ?? 'no limit'} -> ${limit}: ${rationale}`, result: { ...result }, findings };
 };

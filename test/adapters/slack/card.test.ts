@@ -161,6 +161,16 @@ describe('the incident card, drawn from state', () => {
     expect(card(incident, r, [detected]).all).toContain(':warning: *Will not schedule:* it fits on 0 of 3 nodes (every node has less than 240Mi allocatable).');
   });
 
+  test('a quick downgrade on offer gets its own button, confirmed with what is swapped and checked', () => {
+    const slim = `registry.example.com/shop/migrate-slim@sha256:${'6'.repeat(64)}`;
+    const downgrade = { container: 'migrate', fromImage: 'registry.example.com/shop/migrate:1', image: slim, sha256: `sha256:${'6'.repeat(64)}`, maxBytes: 12_000_000, probe: { container: 'app', command: ['/usr/bin/checker'], initialDelaySeconds: 1 } };
+    const r = run({ ...DONE, approve: 'waiting-approval' }, { status: 'waiting-approval' }, { propose: { downgrade } });
+    const drawn = card(incident, r, [detected]);
+    expect(drawn.ids).toEqual(['oom_approve', 'oom_edit_limit', 'oom_downgrade', 'oom_reject', 'oom_ack']);
+    expect(drawn.buttons[2]).toMatchObject({ confirm: { text: { text: 'Swap init container migrate of Deployment shop/checkout to migrate-slim@sha256:666666666666…, adding an exec readinessProbe to app; the limit stays. Rolled back unless the new pod runs exactly that digest within 12 MB.' } } });
+    expect(blockKitProblems(drawn.rendered.blocks)).toEqual([]);
+  });
+
   test('Roll back confirms in danger style that the OOM kill comes back', () => {
     const r = run({ ...DONE, approve: 'succeeded', apply: 'succeeded', wait: 'succeeded', health: 'failed' }, { status: 'finished', verdict: 'verification-failed' });
     const [rollback] = card(incident, r, [detected, approved]).buttons;
