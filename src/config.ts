@@ -1,19 +1,20 @@
 import { DNS_1123_LABEL } from './core/dns-names.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import cron from 'node-cron';
 import { z } from 'zod';
 import { DEFAULT_ALERT_LABELS, DEFAULT_ALERT_NAMES } from './core/alerts/map-alert.js';
 import { ErrorCode, OomCheckError } from './core/errors.js';
 import { isQuantity, parseQuantity } from './core/quantity.js';
 import { runbooksDir } from './paths.js';
+import { commaList } from './config/comma-list.js';
+import { DURATION, durationMs } from './config/duration-ms.js';
 import { escalationSection } from './config/escalation-section.js';
 import { policiesSection } from './config/policies-section.js';
+import { scheduleSection } from './config/schedule-section.js';
+import { slackSection } from './config/slack-section.js';
 import { leaseSection, readClusterMap } from './cluster-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const SLACK_APPROVER = /^[UWS][A-Z0-9]{2,}$/;
-const SLACK_CHANNEL = /^([CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9._-]{0,79})$/;
 const SECRET_VARS = new Set([
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
@@ -25,20 +26,6 @@ const SECRET_VARS = new Set([
   // JSON with passwords, or the path of such a file: masked either way; a bad path is named in the message.
   'OOM_CHECK_REGISTRY_AUTH',
 ]);
-
-const commaList = (item: RegExp, problem: string) =>
-  z
-    .string()
-    .default('')
-    .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
-    .refine((entries) => entries.every((entry) => item.test(entry)), { error: problem });
-
-const DURATION = /^(\d+)(ms|s|m|h)$/;
-
-function durationMs(text: string): number {
-  const [, amount, unit] = DURATION.exec(text) ?? [];
-  return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
-}
 
 /** A deadline of one outside request (or one evidence look-up), 100ms to 5m like OOM_CHECK_API_TIMEOUT. */
 const requestTimeout = (fallback: string, what: string) =>
@@ -136,59 +123,7 @@ const sectionSchemas = {
         .default('0.0.0.0'),
     })
     .transform((env) => ({ port: env.PORT, host: env.HOST })),
-  slack: z
-    .object({
-      SLACK_BOT_TOKEN: z
-        .string({ error: 'is required: the bot token from the Slack app page "OAuth & Permissions", starting xoxb-' })
-        .startsWith('xoxb-', { error: 'must be a bot token starting xoxb- (not a user or app token)' }),
-      SLACK_SIGNING_SECRET: z.string().optional(),
-      SLACK_APP_TOKEN: z
-        .string()
-        .startsWith('xapp-', { error: 'must be an app-level token starting xapp- (Basic Information > App-Level Tokens)' })
-        .optional(),
-      SLACK_API_URL: z
-        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
-        .transform((url) => (url.endsWith('/') ? url : `${url}/`))
-        .optional(),
-      SLACK_CHANNEL: z
-        .string()
-        .regex(SLACK_CHANNEL, { error: 'must be a channel ID such as C0123ABCD or a #channel-name' })
-        .optional(),
-      SLACK_RATE_SCALE: z.coerce.number({ error: 'must be a number, 1 against Slack itself' }).positive({ error: 'must be above 0' }).max(1000).default(1),
-      OOM_CHECK_STORM_THRESHOLD: z
-        .string()
-        .default('5')
-        .refine((text) => text === 'off' || (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 10_000), { error: 'must be a whole number of incidents from 1 to 10000 (storm mode starts above it), or off' }),
-      OOM_CHECK_STORM_WINDOW: z
-        .string()
-        .default('5m')
-        .refine((text) => DURATION.test(text) && durationMs(text) >= 10_000 && durationMs(text) <= 86_400_000, { error: 'must be a duration from 10s to 24h, such as 5m' }),
-      SLACK_APPROVERS: commaList(
-        SLACK_APPROVER,
-        'must list Slack user IDs (U…/W…) or user-group IDs (S…), comma-separated, e.g. U012AB3CD,S0614TZR7',
-      ).refine((ids) => ids.length > 0, { error: 'is required: without approvers nobody could approve a patch; list Slack user or user-group IDs' }),
-    })
-    .superRefine((env, ctx) => {
-      if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['SLACK_SIGNING_SECRET'],
-          message: 'is required in HTTP mode: the signing secret from the Slack app page "Basic Information" (or set SLACK_APP_TOKEN for Socket Mode)',
-        });
-      }
-    })
-    .transform((env) => ({
-      botToken: env.SLACK_BOT_TOKEN,
-      signingSecret: env.SLACK_SIGNING_SECRET ?? null,
-      appToken: env.SLACK_APP_TOKEN ?? null,
-      socketMode: env.SLACK_APP_TOKEN !== undefined,
-      apiUrl: env.SLACK_API_URL ?? null,
-      channel: env.SLACK_CHANNEL ?? null,
-      approvers: env.SLACK_APPROVERS,
-      /** Multiplies Slack's documented rates in the pacer: only for a local replica enforcing the same scaled limits. */
-      rateScale: env.SLACK_RATE_SCALE,
-      storm: env.OOM_CHECK_STORM_THRESHOLD === 'off' ? null : { threshold: Number(env.OOM_CHECK_STORM_THRESHOLD), windowMs: durationMs(env.OOM_CHECK_STORM_WINDOW) },
-    })),
+  slack: slackSection,
   alertmanager: z
     .object({
       ALERTMANAGER_BEARER_TOKEN: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).optional(),
@@ -220,18 +155,7 @@ const sectionSchemas = {
         labels: { ...DEFAULT_ALERT_LABELS, ...(env.OOM_CHECK_ALERT_LABELS as Record<string, string>) },
       };
     }),
-  schedule: z
-    .object({
-      OOM_CHECK_SWEEP_SCHEDULE: z
-        .string()
-        .default('* * * * *')
-        .refine((text) => text === 'off' || cron.validate(text), { error: 'must be a cron expression such as "* * * * *" (every minute) or off' }),
-      OOM_CHECK_WATCH: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
-    })
-    .transform((env) => ({
-      sweep: env.OOM_CHECK_SWEEP_SCHEDULE === 'off' ? null : env.OOM_CHECK_SWEEP_SCHEDULE,
-      watch: env.OOM_CHECK_WATCH === 'on',
-    })),
+  schedule: scheduleSection,
   cluster: z
     .object({
       KUBECONFIG: z.string().optional(),

@@ -1,4 +1,5 @@
 import { ClusterError, type ClusterErrorCode } from '../../core/cluster-error.js';
+import { networkFailure } from '../network-failure.js';
 
 export interface Operation {
   verb: string;
@@ -8,8 +9,6 @@ export interface Operation {
   name?: string;
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
-
 function statusMessage(body: unknown): string | null {
   const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
   try {
@@ -18,16 +17,6 @@ function statusMessage(body: unknown): string | null {
   } catch {
     return text.trim() ? text.trim().slice(0, 300) : null;
   }
-}
-
-function networkCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /**
@@ -55,8 +44,8 @@ export function toClusterError(error: unknown, op: Operation, server: string): C
     const [code, message] = known[status] ?? ['Unexpected', `${op.verb} ${target} failed with HTTP ${status}: ${detail}`];
     return new ClusterError(code, message, status, { cause: error });
   }
-  const name = (error as { name?: unknown }).name;
-  if (name === 'AbortError' || name === 'TimeoutError') {
+  const failure = networkFailure(error);
+  if (failure.timedOut) {
     return new ClusterError(
       'Timeout',
       `the Kubernetes API at ${server} did not answer ${op.verb} ${target} in time (OOM_CHECK_API_TIMEOUT): it may be overloaded, frozen or unreachable`,
@@ -64,8 +53,8 @@ export function toClusterError(error: unknown, op: Operation, server: string): C
       { cause: error },
     );
   }
-  const code = networkCode(error);
-  if (code && (UNREACHABLE.has(code) || code.startsWith('ECONN'))) {
+  const { code, unreachable } = failure;
+  if (code && unreachable) {
     return new ClusterError(
       'Unreachable',
       `cannot reach the Kubernetes API at ${server} (${code}): check that the cluster is up and that KUBECONFIG / KUBE_CONTEXT point at it`,

@@ -1,6 +1,5 @@
 import { EvidenceError } from '../../core/evidence-ports.js';
-
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
+import { networkFailure } from '../network-failure.js';
 
 export interface PrometheusTarget {
   /** PROMETHEUS_URL, shown in messages (it holds no credentials: config refuses them there). */
@@ -9,21 +8,11 @@ export interface PrometheusTarget {
   hasCredentials: boolean;
 }
 
-function networkCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /** A request that got no HTTP answer: timed out, refused, unresolvable, or a TLS failure. */
 export function prometheusNetworkError(error: unknown, target: PrometheusTarget): EvidenceError {
   if (error instanceof EvidenceError) return error;
-  const name = (error as { name?: unknown }).name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
+  const failure = networkFailure(error);
+  if (failure.timedOut) {
     return new EvidenceError(
       'prometheus',
       'Timeout',
@@ -31,10 +20,9 @@ export function prometheusNetworkError(error: unknown, target: PrometheusTarget)
       { cause: error },
     );
   }
-  const code = networkCode(error) ?? 'unknown error';
-  const tls = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code);
-  if (UNREACHABLE.has(code) || code.startsWith('ECONN') || tls) {
-    const hint = tls ? 'check its TLS certificate and PROMETHEUS_URL' : 'check PROMETHEUS_URL and that Prometheus is up';
+  const code = failure.code ?? 'unknown error';
+  if (failure.unreachable || failure.tls) {
+    const hint = failure.tls ? 'check its TLS certificate and PROMETHEUS_URL' : 'check PROMETHEUS_URL and that Prometheus is up';
     return new EvidenceError('prometheus', 'Unreachable', `cannot reach Prometheus at ${target.url} (${code}): ${hint}`, { cause: error });
   }
   return new EvidenceError('prometheus', 'Unreachable', `asking Prometheus at ${target.url} failed (${code}: ${(error as Error).message ?? String(error)}): check PROMETHEUS_URL`, {

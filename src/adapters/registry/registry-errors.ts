@@ -1,6 +1,5 @@
 import { EvidenceError } from '../../core/evidence-ports.js';
-
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE', 'EPROTO', 'UND_ERR_SOCKET']);
+import { networkFailure } from '../network-failure.js';
 
 export interface RegistryTarget {
   /** The registry as the image reference names it, e.g. ghcr.io or 127.0.0.1:5000. */
@@ -14,21 +13,11 @@ export interface RegistryTarget {
   insecure: boolean;
 }
 
-function networkCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /** A request that got no HTTP answer: timed out, refused, unresolvable, or a TLS failure. */
 export function registryNetworkError(error: unknown, target: RegistryTarget, origin: string): EvidenceError {
   if (error instanceof EvidenceError) return error;
-  const name = (error as { name?: unknown }).name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
+  const failure = networkFailure(error);
+  if (failure.timedOut) {
     return new EvidenceError(
       'registry',
       'Timeout',
@@ -36,12 +25,13 @@ export function registryNetworkError(error: unknown, target: RegistryTarget, ori
       { cause: error },
     );
   }
-  const code = networkCode(error) ?? 'unknown error';
-  const tls = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|EPROTO/.test(code);
+  const code = failure.code ?? 'unknown error';
+  // https to a registry that speaks plain http fails the handshake with EPROTO (wrong version number).
+  const tls = failure.tls || code.includes('EPROTO');
   const hint = tls && !target.insecure
     ? `if ${target.registry} serves plain http, add it to OOM_CHECK_REGISTRY_INSECURE; otherwise check its TLS certificate`
     : `check the registry host in the image reference${target.insecure ? ` and whether ${target.registry} really serves plain http (OOM_CHECK_REGISTRY_INSECURE)` : ''}`;
-  if (UNREACHABLE.has(code) || code.startsWith('ECONN') || tls) {
+  if (failure.unreachable || tls) {
     return new EvidenceError('registry', 'Unreachable', `cannot reach ${origin} (${code}) to describe ${target.image}: ${hint}`, { cause: error });
   }
   return new EvidenceError('registry', 'Unreachable', `asking ${origin} about ${target.image} failed (${code}: ${(error as Error).message ?? String(error)}): ${hint}`, { cause: error });

@@ -1,0 +1,7 @@
+/** A duration as the variables take it: a whole number and ms, s, m or h (10s, 5m). */
+export const DURATION = /^(\d+)(ms|s|m|h)$/;
+
+export function durationMs(text: string): number {
+  const [, amount, unit] = DURATION.exec(text) ?? [];
+  return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+}
