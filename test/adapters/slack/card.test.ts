@@ -168,7 +168,7 @@ describe('the incident card, drawn from state', () => {
     const drawn = card(incident, r, [detected]);
     expect(drawn.ids).toEqual(['oom_approve', 'oom_edit_limit', 'oom_downgrade', 'oom_reject', 'oom_ack']);
     expect(drawn.buttons[2]).toMatchObject({ confirm: { text: { text: 'Swap init container migrate of Deployment shop/checkout to migrate-slim@sha256:666666666666…, adding an exec readinessProbe to app; the limit stays. Rolled back unless the new pod runs exactly that digest within 12 MB.' } } });
-    expect(blockKitProblems(drawn.rendered.blocks)).toEqual([]);
+    expect(blockKitProblems({ text: drawn.rendered.text.text, blocks: drawn.rendered.blocks })).toEqual([]);
   });
 
   test('Roll back confirms in danger style that the OOM kill comes back', () => {
