@@ -42,7 +42,9 @@ describe('two processes, one run', () => {
     expect(new Set(succeeded).size).toBe(succeeded.length);
     expect(codes).toContain(ExitCode.VerificationFailed);
     for (const [index, code] of codes.entries()) {
-      expect([ExitCode.VerificationFailed, ExitCode.RunHeldElsewhere]).toContain(code);
+      const allowed: number[] = [ExitCode.VerificationFailed, ExitCode.RunHeldElsewhere];
+      // Any other exit says why in the failure, not only which code.
+      if (!allowed.includes(code ?? -1)) throw new Error(`process ${'ab'[index]} exited ${code}:\n${[a, b][index]!.output()}`);
       if (code === ExitCode.RunHeldElsewhere) expect([a, b][index]!.output()).toMatch(/is being run by another oom-check process \(.+:\d+:[0-9a-f]+\)/);
     }
   }, 60_000);
