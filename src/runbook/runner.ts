@@ -1,20 +1,20 @@
 import { ClusterError, isClusterError } from '../core/cluster-error.js';
 import { unknownCluster } from '../core/clusters.js';
 import { ErrorCode, isOomCheckError, OomCheckError } from '../core/errors.js';
-import { findingData } from '../core/finding.js';
 import type { Incident } from '../core/incident.js';
 import type { Clusters } from '../core/clusters.js';
-import type { Clock, IncidentStore, Leadership, Logger, RunStore, RunTransition } from '../core/ports.js';
+import type { Clock, IncidentStore, Leadership, Logger, RunStore } from '../core/ports.js';
 import { currentStep, stepOf, type RunRecord, type StepName, type StepRecordOf } from '../core/run.js';
-import { requireResult, type ResultData } from '../core/step-results.js';
-import { SYSTEM_ACTOR, type NewTimelineEvent, type TimelineKind } from '../core/timeline.js';
+import { requireResult } from '../core/step-results.js';
+import { SYSTEM_ACTOR } from '../core/timeline.js';
 import { CHECKLIST_STEPS, type ChecklistSteps } from './checklist-steps.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { ScheduledWork } from './on-schedule.js';
-import { lostClaim, type RunClaims } from './run-claims.js';
+import type { RunClaims } from './run-claims.js';
 import type { RunReporter } from './run-reporter.js';
 import { stepDeadlineMs } from './step-deadline.js';
-import { StepInterrupted, type StepContext, type StepEvent, type StepOutcome } from './step-types.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
+import { StepInterrupted, type StepContext, type StepOutcome } from './step-types.js';
 
 export interface RunnerDeps {
   incidents: IncidentStore;
@@ -40,9 +40,11 @@ export class Runner {
   private readonly chains = new Map<number, Promise<unknown>>();
   private readonly stopping = new AbortController();
   private readonly steps: ChecklistSteps;
+  private readonly recorder: OutcomeRecorder;
 
   constructor(private readonly deps: RunnerDeps) {
     this.steps = deps.steps ?? CHECKLIST_STEPS;
+    this.recorder = new OutcomeRecorder(deps);
   }
 
   /**
@@ -146,7 +148,7 @@ export class Runner {
     const name = record.step;
     const attempt = record.attempts + 1;
     const startedAt = clock.now().toISOString();
-    this.write(incident.id, {
+    this.recorder.write(incident.id, {
       at: startedAt,
       step: { name, status: 'running', attempts: attempt, startedAt, error: null },
       run: { status: 'active' },
@@ -160,7 +162,7 @@ export class Runner {
     } catch (error) {
       return this.failed(incident, run, name, error, lost);
     }
-    const goOn = this.record(incident, run, record, outcome);
+    const goOn = this.recorder.record(incident, run, record, outcome);
     if (outcome.status === 'finished' && outcome.rollBack) await this.rollBackAtOnce(incident.id);
     return goOn;
   }
@@ -191,83 +193,13 @@ export class Runner {
       checkpoint: (result, events = []) => {
         // Renewed first: the claim must outlive the request this checkpoint precedes.
         this.deps.claims.take(incident.id);
-        this.write(incident.id, {
+        this.recorder.write(incident.id, {
           at: this.deps.clock.now().toISOString(),
           step: { name: record.step, status: 'running', result: { ...record.result, ...result } },
-          events: events.map((extra) => this.extraEvent(incident, run, record.step, extra)),
+          events: events.map((extra) => this.recorder.extraEvent(incident, run, record.step, extra)),
         });
       },
     };
-  }
-
-  private record<N extends StepName>(incident: Incident, run: RunRecord, record: StepRecordOf<N>, outcome: StepOutcome): boolean {
-    const at = this.deps.clock.now().toISOString();
-    const name = record.step;
-    const findings = outcome.findings ?? [];
-    const reporter = this.deps.reporter;
-    const events: NewTimelineEvent[] = [
-      ...findings.map((finding) => reporter.event(incident, run, 'finding', name, findingData(finding))),
-      ...(outcome.events ?? []).map((extra) => this.extraEvent(incident, run, name, extra)),
-    ];
-    const result: ResultData = { ...record.result, ...outcome.result };
-    const container = name === 'detect' && typeof result.container === 'string' ? { container: result.container } : {};
-    if (outcome.status === 'finished') {
-      const kind: TimelineKind = outcome.stepStatus === 'failed' ? 'step.failed' : 'step.succeeded';
-      this.write(incident.id, {
-        at,
-        step: { name, status: outcome.stepStatus, finishedAt: at, result },
-        events: [...events, reporter.event(incident, run, kind, name, { ...outcome.timeline, message: outcome.message })],
-        ...container,
-      });
-      this.deps.lifecycle.finish(incident, run, { verdict: outcome.verdict, message: outcome.message, findings }, this.deps.claims.owner);
-      return false;
-    }
-    if (outcome.status === 'escalate') return this.escalate(incident, run, record, outcome, events);
-    const waiting = outcome.status === 'waiting-approval';
-    const kind: TimelineKind = waiting ? 'step.waiting' : outcome.status === 'skipped' ? 'step.skipped' : 'step.succeeded';
-    this.write(incident.id, {
-      at,
-      step: { name, status: outcome.status, finishedAt: waiting ? null : at, result },
-      run: { status: waiting ? 'waiting-approval' : 'active' },
-      events: [...events, reporter.event(incident, run, kind, name, { ...outcome.timeline, message: outcome.message })],
-      ...container,
-    });
-    reporter.notify(incident, run, { step: name, status: outcome.status, message: outcome.message, findings });
-    return !waiting;
-  }
-
-  /**
-   * The patched pod was OOMKilled again: the kill is evidence, and the run starts its next round
-   * (propose, approve, apply, wait, health) in the same incident, up to the runbook's maxSteps.
-   * Past that, the fix did not verify and rollback stays on offer.
-   */
-  private escalate<N extends StepName>(incident: Incident, run: RunRecord, record: StepRecordOf<N>, outcome: Extract<StepOutcome, { status: 'escalate' }>, events: NewTimelineEvent[]): boolean {
-    const at = this.deps.clock.now().toISOString();
-    const reporter = this.deps.reporter;
-    const name = record.step;
-    const maxSteps = run.spec.runbook.steps.propose.maxSteps;
-    const last = run.round >= maxSteps;
-    const message = last
-      ? `${outcome.message}; that was step ${run.round} of ${maxSteps}, the most the runbook allows (steps.propose.maxSteps)`
-      : `${outcome.message}; escalating to step ${run.round + 1} of ${maxSteps}`;
-    const finding = {
-      title: last ? 'The fix did not verify' : `Escalating: step ${run.round + 1} of ${maxSteps}`,
-      severity: 'critical' as const,
-      detail: message,
-      advice: [last ? 'Roll back the patch, or set a limit by hand' : 'The next proposal rests on this kill; approve it like the first'],
-    };
-    this.write(incident.id, {
-      at,
-      step: { name, status: 'failed', finishedAt: at, result: { ...record.result, escalation: outcome.evidence } },
-      events: [...events, reporter.event(incident, run, 'finding', name, findingData(finding)), reporter.event(incident, run, 'step.failed', name, { message, round: run.round, evidence: outcome.evidence })],
-      nextRound: !last,
-    });
-    if (last) {
-      this.deps.lifecycle.finish(incident, run, { verdict: 'verification-failed', message, findings: [finding] }, this.deps.claims.owner);
-      return false;
-    }
-    reporter.notify(incident, run, { step: name, status: 'failed', message, findings: [finding] });
-    return true;
   }
 
   private failed(incident: Incident, run: RunRecord, name: StepName, error: unknown, lost: AbortSignal): boolean {
@@ -287,7 +219,7 @@ export class Runner {
     const message = error instanceof Error ? error.message : String(error);
     const retryable = clusterError?.retryable === true || error instanceof StepInterrupted;
     if (!clusterError && !this.stopping.signal.aborted) this.deps.log.error({ err: error, incidentId: incident.id, step: name }, 'checklist step crashed');
-    this.write(incident.id, {
+    this.recorder.write(incident.id, {
       at,
       step: { name, status: 'failed', finishedAt: at, error: message },
       events: [this.deps.reporter.event(incident, run, 'step.failed', name, { message, retryable, ...(clusterError ? { code: clusterError.code } : {}) })],
@@ -298,17 +230,6 @@ export class Runner {
       this.deps.lifecycle.finish(incident, run, { verdict: 'failed', message: `${name} failed: ${message}` }, this.deps.claims.owner);
     }
     return false;
-  }
-
-  /** A transition fenced by this process's claim; throws when another process took the run. */
-  private write(incidentId: number, change: RunTransition): RunRecord {
-    const written = this.deps.runs.transition(incidentId, { ...change, owner: this.deps.claims.owner });
-    if (!written) throw lostClaim(incidentId);
-    return written;
-  }
-
-  private extraEvent(incident: Incident, run: RunRecord, step: StepName, extra: StepEvent): NewTimelineEvent {
-    return this.deps.reporter.event(incident, run, extra.kind, step, extra.data, extra.actor ?? SYSTEM_ACTOR);
   }
 
   private async withDeadline<T>(name: StepName, ms: number, lost: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
