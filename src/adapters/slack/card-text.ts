@@ -66,6 +66,8 @@ export function bodyWords(view: CardView): Mrkdwn {
   const p = view.proposal;
   const target = containerWords(view);
   const applied = view.approval?.limit ?? p?.after ?? '?';
+  // The quick downgrade changes the image, not the limit: its words say so.
+  const slim = view.approval?.image ?? null;
   const lines: Array<Mrkdwn | null> = [];
   switch (view.state) {
     case 'checking':
@@ -73,11 +75,17 @@ export function bodyWords(view: CardView): Mrkdwn {
       break;
     case 'needs-approval':
       if (!p) break;
-      lines.push(md`*Raise the memory limit of ${target} from ${p.before ?? 'none'} to ${p.after}*`, approvingDoes(p), whyWords(p), ...proposalWarnings(p));
+      lines.push(
+        md`*Raise the memory limit of ${target} from ${p.before ?? 'none'} to ${p.after}*`,
+        approvingDoes(p),
+        whyWords(p),
+        ...proposalWarnings(p),
+        p.downgrade ? md`*Or the quick downgrade:* swap to the slim image \`${p.downgrade.image}\`, limit unchanged; rolled back unless the new pod runs exactly its digest within ${String(p.downgrade.maxBytes / 1e6)} MB.` : null,
+      );
       break;
     case 'fixing':
       lines.push(
-        md`*Raising ${target} to ${applied}*${p?.before ? md` (from ${p.before})` : md``}, approved by ${view.approval ? approvedBy(view.approval) : md`the runbook`}.`,
+        slim ? md`*Swapping ${target} to the slim image \`${slim}\`*, limit unchanged, approved by ${view.approval ? approvedBy(view.approval) : md`the runbook`}.` : md`*Raising ${target} to ${applied}*${p?.before ? md` (from ${p.before})` : md``}, approved by ${view.approval ? approvedBy(view.approval) : md`the runbook`}.`,
         view.running ? md`Now: ${STEP_DOING[view.running]}…` : null,
       );
       break;
@@ -86,14 +94,14 @@ export function bodyWords(view: CardView): Mrkdwn {
       break;
     case 'fixed':
       lines.push(
-        md`*${target} now runs with ${applied}*${p?.before ? md` (was ${p.before})` : md``}: ${view.newPod ? md`the new pod \`${view.newPod}\` initialized` : md`the new pod initialized`} and passed its health check.`,
+        md`*${target} now runs ${slim ? md`the slim image \`${slim}\`*, limit unchanged` : md`with ${applied}*${p?.before ? md` (was ${p.before})` : md``}`}: ${view.newPod ? md`the new pod \`${view.newPod}\` initialized` : md`the new pod initialized`} and passed its health check.`,
         view.approval ? md`Approved by ${approvedBy(view.approval)}.` : null,
         p?.owner ? md`:warning: *Follow up:* ${p.owner.followUp}` : null,
       );
       break;
     case 'not-verified':
       lines.push(
-        md`*Patched to ${applied}, but the fix did not verify:* ${view.message ?? ''}`,
+        slim ? md`*Swapped to the slim image, but it did not verify:* ${view.message ?? ''}` : md`*Patched to ${applied}, but the fix did not verify:* ${view.message ?? ''}`,
         md`*Next:* roll back to ${p?.before ?? 'the old limit'} (the OOM kill will return), or look at the app container's logs. *Resolve* once the workload runs.`,
         view.approval ? md`Approved by ${approvedBy(view.approval)}.` : null,
       );

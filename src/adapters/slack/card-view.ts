@@ -71,7 +71,8 @@ export interface CardView {
   };
   proposal: ProposalView | null;
   /** Who approved; `policy` when a self-heal policy did (its name and which fix of its window). */
-  approval: (Act & { limit: string | null; edited: boolean; policy: { name: string; fixNumber: number; maxFixes: number; windowSeconds: number } | null }) | null;
+  /** `image`: the quick downgrade was approved (the slim image), not a limit. */
+  approval: (Act & { limit: string | null; image: string | null; edited: boolean; policy: { name: string; fixNumber: number; maxFixes: number; windowSeconds: number } | null }) | null;
   rejection: Act | null;
   rollback: (Act & { restored: string | null }) | null;
   resolution: (Act & { note: string | null }) | null;
@@ -181,10 +182,10 @@ export function buildCardView(incident: Incident, run: RunRecord | undefined, ev
     proposal: proposalOf(run),
     approval:
       decision && decision.data.decision !== 'reject'
-        ? { actor: decision.actor, at: decision.at, limit: str(decision.data.limit) ?? approve.limit ?? null, edited: decision.data.decision === 'edit-limit', policy: policyOf(decision) }
+        ? { actor: decision.actor, at: decision.at, limit: str(decision.data.limit) ?? approve.limit ?? null, image: str(decision.data.image), edited: decision.data.decision === 'edit-limit', policy: policyOf(decision) }
         : null,
     rejection: decision && decision.data.decision === 'reject' ? { actor: decision.actor, at: decision.at } : null,
-    rollback: rolledBack ? { actor: rolledBack.actor, at: rolledBack.at, restored: str((rolledBack.data.after as Record<string, unknown> | undefined)?.['limits.memory']) } : null,
+    rollback: rolledBack ? { actor: rolledBack.actor, at: rolledBack.at, restored: str((rolledBack.data.after as Record<string, unknown> | undefined)?.['limits.memory']) ?? str((rolledBack.data.after as Record<string, unknown> | undefined)?.image) } : null,
     resolution: resolved ? { actor: resolved.actor, at: resolved.at, note: str(resolved.data.reason) } : null,
     buildAdvice: run ? (stepOf(run, 'image-info').result.advice ?? []).length > 0 : false,
     alerts: alertState(events),
