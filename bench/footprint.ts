@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { bundleArtifact, DATA_FOLDERS, ENTRY } from '../scripts/bundle.js';
 import { packageRoot } from '../src/paths.js';
 import { startSimulator } from '../src/sim/start-simulator.js';
-import { entrypoint, parseDockerfile, stageEnv, stages } from '../test/support/parse-dockerfile.js';
+import { imageRuntime } from '../test/support/parse-dockerfile.js';
 import { freePort, startServeProcess } from '../test/support/serve-process.js';
 import { startSlackReplica } from '../test/support/slack/slack-replica.js';
 
@@ -102,10 +102,7 @@ async function measure(label: string, entry: string, cwd: string, image: { nodeA
 }
 
 // The runtime stage's ENTRYPOINT is ["node", ...flags, ENTRY]; its ENV minus what each run sets.
-const runtimeStage = stages(parseDockerfile(readFileSync(join(packageRoot, 'Dockerfile'), 'utf8')))[1]!;
-const argv = entrypoint(runtimeStage);
-if (argv.at(-1) !== ENTRY) throw new Error(`the Dockerfile's ENTRYPOINT does not run ${ENTRY}: ${JSON.stringify(argv)}`);
-const imageEnv = Object.fromEntries(Object.entries(stageEnv(runtimeStage)).filter(([key]) => key !== 'OOM_CHECK_DB_PATH' && key !== 'PORT'));
+const { argv, env: imageEnv } = imageRuntime(readFileSync(join(packageRoot, 'Dockerfile'), 'utf8'), ENTRY);
 /** How long a fresh node takes to load (import, not run) the code serve needs: the floor of spawn -> /healthz. */
 function importMs(file: string, nodeArgs: string[] = []): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;

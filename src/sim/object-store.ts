@@ -29,6 +29,8 @@ const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'Da
 
 /** Enough history for any test or demo; older watch resourceVersions get 410 Gone, as from etcd compaction. */
 const HISTORY_LIMIT = 50_000;
+/** The oldest changes go a thousand at a time: dropping one per write would move the whole history on every write. */
+const HISTORY_TRIM = 1000;
 
 function key(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;
@@ -148,7 +150,7 @@ export class ObjectStore {
     const change: StoreChange = { type, kind, object: structuredClone(obj), resourceVersion: this.revision };
     if (previous) change.previous = structuredClone(previous);
     this.history.push(change);
-    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    if (this.history.length > HISTORY_LIMIT + HISTORY_TRIM) this.history.splice(0, this.history.length - HISTORY_LIMIT);
     for (const listener of [...this.listeners]) listener(change);
     return structuredClone(obj);
   }

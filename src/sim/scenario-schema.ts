@@ -25,6 +25,8 @@ const workloadSchema = z.strictObject({
   /** Annotations of the pod template (e.g. to move the image-info endpoint). */
   podAnnotations: stringMap.default({}),
   replicas: z.number().int().min(0).optional(),
+  /** Kind Pod only: this many bare pods, `<name>-<i>`, stored directly and bound to the nodes in turn (a cheap large cluster). */
+  copies: z.number().int().min(1).max(100_000).optional(),
   podManagementPolicy: z.enum(['OrderedReady', 'Parallel']).optional(),
   initContainers: z.array(containerSchema).default([]),
   containers: z.array(containerSchema).min(1),
@@ -41,6 +43,7 @@ type Issue = (path: Array<string | number>, message: string) => void;
 
 function checkWorkload(w: z.output<typeof workloadSchema>, at: (...path: Array<string | number>) => Array<string | number>, issue: Issue): void {
   if (w.replicas !== undefined && (w.kind === 'Pod' || w.kind === 'DaemonSet')) issue(at('replicas'), `a ${w.kind} has no replicas`);
+  if (w.copies !== undefined && w.kind !== 'Pod') issue(at('copies'), 'only a Pod has copies (a controller makes its own replicas)');
   if (w.podManagementPolicy && w.kind !== 'StatefulSet') issue(at('podManagementPolicy'), 'only a StatefulSet has a podManagementPolicy');
   const names = new Set<string>();
   for (const [field, list] of [['initContainers', w.initContainers], ['containers', w.containers]] as const) {
@@ -89,6 +92,11 @@ export const scenarioSchema = z
       declared('workloads', wi, w.namespace);
       unique('workloads', wi, `${w.kind}/${w.namespace}/${w.name}`, workloads);
       checkWorkload(w, (...path) => ['workloads', wi, ...path], issue);
+    });
+    // Copies skip admission (it would list the namespace's pods once per copy): nothing there may refuse or default them.
+    const admitting = new Set([...scenario.quotas, ...scenario.limitRanges].map((o) => o.namespace));
+    scenario.workloads.forEach((w, wi) => {
+      if (w.copies !== undefined && admitting.has(w.namespace)) issue(['workloads', wi, 'copies'], `copies skip admission: namespace "${w.namespace}" has a quota or limit range`);
     });
     const quotas = new Set<string>();
     scenario.quotas.forEach((q, i) => {

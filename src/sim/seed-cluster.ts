@@ -1,17 +1,17 @@
 /**
  * Turns a scenario into the cluster's starting objects: Nodes, Namespaces (plus `default` and
  * `kube-system`, which every cluster has), ResourceQuotas and LimitRanges, the workloads with their
- * pod templates, and bare Pods (through admission, like any pod); and fills the behaviour book with
+ * pod templates, and bare Pods (through admission, like any pod; `copies` of one directly); and fills the behaviour book with
  * what each container's program, and each listed image's, does.
  */
 import { ApiError } from './api-error.js';
 import type { BehaviourBook } from './behaviour-book.js';
-import type { Container, KubeObject, PodTemplate, Workload } from './k8s-types.js';
+import type { Container, KubeObject, Pod, PodTemplate, Workload } from './k8s-types.js';
 import { limitRangeObject } from './limit-ranger.js';
 import { nodeObject } from './node-object.js';
 import type { ObjectStore } from './object-store.js';
 import { PodAdmission } from './pod-admission.js';
-import { defaultPodSpec, podFromTemplate } from './pod-from-template.js';
+import { defaultPodSpec, podFromTemplate, type PodOrigin } from './pod-from-template.js';
 import { quotaObject } from './resource-quota.js';
 import type { Scenario, ScenarioContainer, ScenarioWorkload } from './scenario-schema.js';
 
@@ -103,22 +103,44 @@ export function seedCluster(scenario: Scenario, store: ObjectStore, behaviours: 
   for (const r of scenario.limitRanges) store.create('LimitRange', limitRangeObject(r));
   const admission = new PodAdmission(store);
   for (const w of scenario.workloads) {
-    behaviours.add(w.kind, w.namespace, w.name, [...w.initContainers, ...w.containers]);
     const obj = workloadObject(w);
     if (obj) {
+      behaviours.add(w.kind, w.namespace, w.name, [...w.initContainers, ...w.containers]);
       store.create(w.kind, obj);
-      continue;
+    } else if (w.copies !== undefined) {
+      seedCopies(w, w.copies, scenario.nodes.map((n) => n.name), store, behaviours);
+    } else {
+      behaviours.add(w.kind, w.namespace, w.name, [...w.initContainers, ...w.containers]);
+      try {
+        admission.create(barePod(w, { name: w.name, namespace: w.namespace }));
+      } catch (error) {
+        // A bare pod the scenario's own quota or limit range refuses could never exist: say so at start.
+        if (error instanceof ApiError) throw new Error(`simulator: the scenario's Pod ${w.namespace}/${w.name} is refused at creation: ${error.message}`);
+        throw error;
+      }
     }
-    const labels = w.labels ?? { app: w.name };
-    const pod = podFromTemplate(template(w, labels), { name: w.name, namespace: w.namespace });
-    pod.metadata.labels = { ...w.workloadLabels, ...pod.metadata.labels };
-    if (Object.keys(w.annotations).length > 0) pod.metadata.annotations = { ...w.annotations, ...pod.metadata.annotations };
-    try {
-      admission.create(pod);
-    } catch (error) {
-      // A bare pod the scenario's own quota or limit range refuses could never exist: say so at start.
-      if (error instanceof ApiError) throw new Error(`simulator: the scenario's Pod ${w.namespace}/${w.name} is refused at creation: ${error.message}`);
-      throw error;
-    }
+  }
+}
+
+/** A pod of kind Pod as someone would create it by hand: the workload's template, its labels and annotations on the pod. */
+function barePod(w: ScenarioWorkload, origin: PodOrigin): Pod {
+  const pod = podFromTemplate(template(w, w.labels ?? { app: w.name }), origin);
+  pod.metadata.labels = { ...w.workloadLabels, ...pod.metadata.labels };
+  if (Object.keys(w.annotations).length > 0) pod.metadata.annotations = { ...w.annotations, ...pod.metadata.annotations };
+  return pod;
+}
+
+/**
+ * `copies` bare pods, `<name>-<i>`, bound to the nodes in turn so the scheduler does no fit (as for
+ * any pod with spec.nodeName), and stored without admission: admission and the fit list the
+ * namespace's or cluster's pods for each new pod, which makes 10,000 pods take minutes. The
+ * scenario schema refuses copies in a namespace with a quota or limit range, where admission
+ * would have changed or refused them. The kubelet runs each copy like any pod.
+ */
+function seedCopies(w: ScenarioWorkload, copies: number, nodes: readonly string[], store: ObjectStore, behaviours: BehaviourBook): void {
+  for (let i = 0; i < copies; i++) {
+    const name = `${w.name}-${i}`;
+    behaviours.add(w.kind, w.namespace, name, [...w.initContainers, ...w.containers]);
+    store.create('Pod', barePod(w, { name, namespace: w.namespace, nodeName: nodes[i % nodes.length]! }));
   }
 }

@@ -64,6 +64,12 @@ test.each<[string, string, string]>([
   ['a liveness probe on an init container', VALID.replace('peakMemory: 96Mi', 'peakMemory: 96Mi\n        livenessFailsAfterSeconds: 5'), 'workloads[0].initContainers[0].livenessFailsAfterSeconds: an init container has no liveness probe'],
   ['a digest that contradicts the pinned one', VALID.replace('image: m:1', `image: m@sha256:${'a'.repeat(64)}\n        digest: sha256:${'b'.repeat(64)}`), 'workloads[0].initContainers[0].digest: does not match the digest pinned in the image reference'],
   ['an image program serving http without a port', `${VALID}images: [{ image: x:1, peakMemory: 8Mi, http: { health: ok } }]`, 'images[0].http.port: is required for an image'],
+  ['copies of a Deployment', VALID.replace('namespace: shop', 'namespace: shop\n    copies: 3'), 'workloads[0].copies: only a Pod has copies (a controller makes its own replicas)'],
+  [
+    'copies where admission would act',
+    `${VALID.replace('kind: Deployment', 'kind: Pod').replace('namespace: shop', 'namespace: shop\n    copies: 3')}quotas: [{ namespace: shop, name: q, hard: { pods: "10" } }]`,
+    'workloads[0].copies: copies skip admission: namespace "shop" has a quota or limit range',
+  ],
   ['startMemory above the peak', VALID.replace('peakMemory: 96Mi', 'peakMemory: 96Mi\n        startMemory: 100Mi'), 'workloads[0].initContainers[0].startMemory: must not exceed peakMemory'],
 ])('%s', (_name, text, expected) => {
   expect(problems(text).join('\n')).toContain(expected);

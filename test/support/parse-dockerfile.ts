@@ -41,3 +41,17 @@ export function entrypoint(stage: Instruction[]): string[] {
   if (!last) throw new Error('the stage has no ENTRYPOINT');
   return JSON.parse(last.args) as string[];
 }
+
+/**
+ * How the image runs the bundle: the runtime stage's ENTRYPOINT (node, its flags, `entry`) and
+ * its ENV without the keys a run sets itself (the database path, the port). Benches start
+ * `node ...nodeArgs entry serve` with this env to measure the image, not a bare node.
+ */
+export function imageRuntime(dockerfile: string, entry: string, runSets: readonly string[] = ['OOM_CHECK_DB_PATH', 'PORT']): { argv: string[]; nodeArgs: string[]; env: Record<string, string> } {
+  const runtime = stages(parseDockerfile(dockerfile)).at(-1);
+  if (!runtime) throw new Error('the Dockerfile has no stage');
+  const argv = entrypoint(runtime);
+  if (argv.at(-1) !== entry) throw new Error(`the Dockerfile's ENTRYPOINT does not run ${entry}: ${JSON.stringify(argv)}`);
+  const env = Object.fromEntries(Object.entries(stageEnv(runtime)).filter(([key]) => !runSets.includes(key)));
+  return { argv, nodeArgs: argv.slice(1, -1), env };
+}

@@ -3,12 +3,9 @@
  * simulator and the Slack replica through the issue's four runs (fixed; health failing, then
  * rolled back and resolved; image-info missing; rejected), takes the card as Slack held it at each
  * state (the recorded chat.update) with the thread replies sent until then, renders them with the
- * small Block Kit renderer, and screenshots them with Debian's headless Chromium at desktop width
- * and at a 375 px phone width into docs/slack/. Needs `chromium` on the PATH (apt-get install
- * chromium fonts-noto-color-emoji); the PNGs depend on the machine's fonts, so they are made by
- * hand, not compared in tests.
+ * small Block Kit renderer, and screenshots them with Debian's headless Chromium (screenshot-html.ts)
+ * at desktop width and at a 375 px phone width into docs/slack/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +17,7 @@ import { packageRoot } from '../../src/paths.js';
 import { APPROVER, GROUPIE, startBotHarness, STRANGER, type BotHarness, type BotHarnessOptions } from '../slack/bot-harness.js';
 import { defaultRunbook } from './default-runbook.js';
 import type { RecordedCall, StoredMessage } from './slack/slack-replica.js';
+import { screenshotHtml } from './screenshot-html.js';
 import { renderSlackHtml, type SlackNames } from './slack/render-slack-html.js';
 
 const OUT = join(packageRoot, 'docs', 'slack');
@@ -55,15 +53,9 @@ function snapshot(h: BotHarness, call: RecordedCall): { card: StoredMessage; thr
 }
 
 function screenshot(html: string, name: string, width: number): void {
-  const page = join(work, `${name}.html`);
-  // First pass: the page's height at this width; second: the picture at exactly that height.
-  writeFileSync(page, html.replace('</body>', '<script>document.title = String(Math.ceil(document.querySelector(".page").getBoundingClientRect().height))</script></body>'));
-  const flags = ['--virtual-time-budget=3000', '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--hide-scrollbars', '--force-device-scale-factor=1'];
-  const dom = execFileSync('chromium', [...flags, `--window-size=${width},1000`, '--dump-dom', `file://${page}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const height = Math.min(4000, Number(/<title>(\d+)<\/title>/.exec(dom)?.[1] ?? 1000) + 24);
   const file = join(OUT, `${name}.png`);
-  execFileSync('chromium', [...flags, `--window-size=${width},${height}`, `--screenshot=${file}`, `file://${page}`], { stdio: 'ignore' });
-  console.log(`wrote ${file} (${width}x${height})`);
+  const size = screenshotHtml(html, file, { width, selector: '.page', padding: 24, workDir: work });
+  console.log(`wrote ${file} (${size.width}x${size.height})`);
 }
 
 /** Pages to screenshot once the bot has stopped: Chromium must not starve the bot's event loop mid-run. */

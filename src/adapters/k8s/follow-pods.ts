@@ -29,10 +29,8 @@ export async function followPods(options: FollowPodsOptions): Promise<void> {
   while (!signal.aborted) {
     if (resourceVersion === null) {
       try {
-        const listed = await options.list();
+        resourceVersion = await listAndHandOn(options, why);
         failures = 0;
-        resourceVersion = listed.resourceVersion;
-        options.onChange({ type: 'RELISTED', ...why, pods: listed.pods });
       } catch (error) {
         await pause(backoff[Math.min(failures++, backoff.length - 1)]!, signal);
         why = { cause: 'list-failed', reason: `the list failed: ${(error as Error).message}` };
@@ -51,6 +49,17 @@ export async function followPods(options: FollowPodsOptions): Promise<void> {
       await pause(1000, signal);
     }
   }
+}
+
+/**
+ * Lists and hands the pods on; only the resourceVersion comes back. A function of its own so the
+ * list is garbage once handed on: held in followPods, it would stay reachable from that function's
+ * suspended frame for as long as the watch after it runs (for 10,000 pods, ~45 MB kept for nothing).
+ */
+async function listAndHandOn(options: FollowPodsOptions, why: { cause: RelistCause; reason: string }): Promise<string> {
+  const listed = await options.list();
+  options.onChange({ type: 'RELISTED', ...why, pods: listed.pods });
+  return listed.resourceVersion;
 }
 
 interface WatchEnd {
