@@ -15,7 +15,7 @@
  * Run: npm run bench:footprint   (RUNS=3 SETTLE_MS=10000 by default; ~2 minutes)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,12 +39,13 @@ function bytesOf(path: string, skip: (path: string) => boolean = () => false): n
 
 /**
  * What the previous runtime stage copied: package.json, node_modules after `npm prune --omit=dev`
- * (the lockfile's non-dev packages, each without its nested node_modules, which are listed on
- * their own), dist/ and the data folders.
+ * (the lockfile's non-dev packages installed here, each without its nested node_modules, which
+ * are listed on their own), dist/ and the data folders.
  */
 function unbundledRuntimeBytes(): number {
   const lock = JSON.parse(readFileSync(join(packageRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-  const production = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !entry.dev);
+  // Optional packages for other platforms (resvg's builds) are in the lockfile but not installed, nor copied.
+  const production = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !entry.dev && existsSync(join(packageRoot, path)));
   const nodeModules = production.reduce((sum, [path]) => sum + bytesOf(join(packageRoot, path), (p) => p !== join(packageRoot, path) && p.endsWith('/node_modules')), 0);
   return bytesOf(join(packageRoot, 'package.json')) + nodeModules + bytesOf(join(packageRoot, 'dist', 'src')) + DATA_FOLDERS.reduce((sum, folder) => sum + bytesOf(join(packageRoot, folder)), 0);
 }
