@@ -25,7 +25,7 @@ import type { Clock, Cluster, IncidentListener, Leadership, Logger } from './cor
 import type { RunObserver } from './core/run.js';
 import { createLogger } from './create-logger.js';
 import { loadRunbook } from './runbook/load-runbook.js';
-import { createBotServer, type Readiness } from './server/bot-server.js';
+import { botRequestListener, startingServer, type BotHttpServer, type Readiness } from './server/bot-server.js';
 import { BotMetrics } from './server/bot-metrics.js';
 import { metricsIncidentListener, metricsRunObserver } from './server/bot-metrics-feed.js';
 import { chartOnClose } from './adapters/slack/chart-on-close.js';
@@ -50,6 +50,8 @@ export interface BotOptions {
   cluster?: Cluster;
   /** How long shutdown lets running steps reach a persisted state before aborting them. */
   drainMs?: number;
+  /** serve's server, already listening on the config's address (listenEarly); by default start-up makes and listens its own. */
+  server?: BotHttpServer;
 }
 
 export interface Bot {
@@ -184,9 +186,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
     },
   };
-  const server = createBotServer({ log, slack: slack.requestListener, readiness, routes });
-  server.listen(config.server.port, config.server.host);
-  await once(server, 'listening');
+  const http = options.server ?? startingServer();
+  http.handle(botRequestListener({ log, slack: slack.requestListener, readiness, routes }));
+  const { server } = http;
+  if (!server.listening) {
+    server.listen(config.server.port, config.server.host);
+    await once(server, 'listening');
+  }
   await slack.start();
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${port}`;

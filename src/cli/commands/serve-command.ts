@@ -1,4 +1,5 @@
-import { startBot } from '../../start-bot.js';
+import { closeServer, listenEarly } from '../../server/listen-early.js';
+import type { Bot } from '../../start-bot.js';
 import { writeLine, type CliIo } from '../cli-io.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseFlags, usageError } from '../parse-flags.js';
@@ -20,12 +21,16 @@ export async function serveCommand(args: string[], io: CliIo): Promise<ExitCode>
   const onInt = () => requestStop('SIGINT');
   process.once('SIGTERM', onTerm);
   process.once('SIGINT', onInt);
-  let bot: Awaited<ReturnType<typeof startBot>>;
+  // Listening first, then loading the bot (Bolt, client-node, prom-client...), which is most of start-up.
+  const early = await listenEarly(io.env);
+  let bot: Bot;
   try {
-    bot = await startBot({ env: io.env });
+    const { startBot } = await import('../../start-bot.js');
+    bot = await startBot({ env: io.env, ...(early ? { server: early } : {}) });
   } catch (error) {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
+    if (early) await closeServer(early);
     throw error;
   }
   writeLine(io.stdout, `oom-check serving on ${bot.url}`);
