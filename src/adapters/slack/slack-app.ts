@@ -8,6 +8,7 @@ import { handleCommand } from './command-handler.js';
 import { md, shorten, type Mrkdwn } from './mrkdwn.js';
 import { parseIncidentId } from './parse-incident-id.js';
 import { requestTimeProblem } from './request-time-problem.js';
+import { slackFetch } from './slack-fetch.js';
 import { approveAll } from './storm-actions.js';
 import { STORM_ACTIONS } from './storm-card.js';
 import type { SlackContext } from './slack-context.js';
@@ -59,7 +60,7 @@ function requestKey(body: Record<string, unknown>): string | null {
 export function createSlackApp(options: SlackAppOptions, context: () => SlackContext): SlackApp {
   const logger = boltLogger(options.log);
   // Separate objects: the Socket Mode client writes its own retry settings into the options it is given.
-  const clientOptions = () => (options.apiUrl ? { slackApiUrl: options.apiUrl } : {});
+  const clientOptions = () => ({ fetch: slackFetch, ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}) });
   const socket = options.appToken ? new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions: clientOptions() } }) : null;
   const http = socket ? null : new HTTPReceiver({ signingSecret: options.signingSecret ?? '', endpoints: '/slack/events', logger });
   // A 429 rejects at once instead of pausing the client's whole queue: the pacer waits out its
