@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
+import { patchPackageText, type TextPatch } from './patch-package-text.js';
 
 /**
  * Bolt (CommonJS) requires every receiver when it loads: its index requires ExpressReceiver
@@ -13,7 +13,7 @@ import type { Plugin } from 'esbuild';
  * behaves the same once used. If Bolt's text differs, the build fails and says so rather than
  * silently loading everything again or, worse, changing behaviour.
  */
-const DEFERRALS: ReadonlyArray<{ file: RegExp; from: string; to: string }> = [
+const DEFERRALS: readonly TextPatch[] = [
   {
     // index.js: the ExpressReceiver export becomes a getter that requires it when read.
     file: /[\\/]@slack[\\/]bolt[\\/]dist[\\/]index\.js$/,
@@ -29,27 +29,5 @@ const DEFERRALS: ReadonlyArray<{ file: RegExp; from: string; to: string }> = [
 ];
 
 export function deferBoltReceivers(): Plugin {
-  return {
-    name: 'defer-bolt-receivers',
-    setup(build) {
-      const applied = new Set<number>();
-      build.onStart(() => applied.clear());
-      build.onLoad({ filter: /[\\/]@slack[\\/]bolt[\\/]dist[\\/].*\.js$/ }, async (args) => {
-        const index = DEFERRALS.findIndex((deferral) => deferral.file.test(args.path));
-        if (index < 0) return undefined;
-        const deferral = DEFERRALS[index]!;
-        const source = (await readFile(args.path, 'utf8')).replace(/\r\n/g, '\n');
-        if (!source.includes(deferral.from)) {
-          return { errors: [{ text: `@slack/bolt changed: "${deferral.from.split('\n')[0]}" is not in ${args.path}; review scripts/defer-bolt-receivers.ts` }] };
-        }
-        applied.add(index);
-        return { contents: source.replace(deferral.from, deferral.to), loader: 'js' };
-      });
-      build.onEnd((result) => {
-        if (result.errors.length > 0) return undefined;
-        const missed = DEFERRALS.filter((_, index) => !applied.has(index));
-        return { errors: missed.map((deferral) => ({ text: `no bundled file matched ${deferral.file}: review scripts/defer-bolt-receivers.ts` })) };
-      });
-    },
-  };
+  return patchPackageText('defer-bolt-receivers', DEFERRALS);
 }
