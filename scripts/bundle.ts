@@ -15,14 +15,16 @@
  *
  * Minified because the bot parses less: the serve path's JavaScript goes from ~9.5 to ~4 MB and
  * idle RSS drops by ~10 MB; names survive in the source maps. Bolt's unused receivers are
- * deferred by defer-bolt-receivers.ts. `minify: false` / `deferReceivers: false` exist to measure
- * what each is worth, not for the image.
+ * deferred by defer-bolt-receivers.ts; node-cron reads local time without Intl (cron-local-time.ts).
+ * `minify: false`, `deferReceivers: false` and `cronLocalTime: false` exist to measure what each
+ * is worth, not for the image.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { cronLocalTime } from './cron-local-time.js';
 import { deferBoltReceivers } from './defer-bolt-receivers.js';
 
 /** What an artifact folder holds; nothing else may be in a folder the script replaces. */
@@ -114,7 +116,7 @@ function notices(root: string, packages: Iterable<string>): string {
 }
 
 /** Builds the artifact into outDir (see the top of this file). `root` is the checkout. */
-export async function bundleArtifact(options: { outDir: string; root?: string; minify?: boolean; deferReceivers?: boolean }): Promise<ArtifactSummary> {
+export async function bundleArtifact(options: { outDir: string; root?: string; minify?: boolean; deferReceivers?: boolean; cronLocalTime?: boolean }): Promise<ArtifactSummary> {
   const root = options.root ?? resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const outDir = resolve(options.outDir);
   prepare(outDir);
@@ -130,7 +132,7 @@ export async function bundleArtifact(options: { outDir: string; root?: string; m
     target: 'node20',
     external: Object.keys(ADDON_FILES),
     banner: { js: BANNER },
-    plugins: options.deferReceivers === false ? [] : [deferBoltReceivers()],
+    plugins: [...(options.deferReceivers === false ? [] : [deferBoltReceivers()]), ...(options.cronLocalTime === false ? [] : [cronLocalTime()])],
     minify: options.minify ?? true,
     // Nothing reads the maps unless NODE_OPTIONS=--enable-source-maps is set.
     sourcemap: 'linked',
