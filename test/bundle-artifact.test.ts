@@ -54,6 +54,10 @@ describe('the bundled artifact', () => {
     // One chunk per lazily imported command: what serve does not need is not in what it loads.
     for (const command of ['serve', 'demo', 'sim', 'export', 'migrate']) expect(listing.some((path) => new RegExp(`^bundle/chunks/${command}-command-\\w+\\.js$`).test(path))).toBe(true);
     expect(artifact.bytes).toBeLessThan(30 * 1024 * 1024);
+    // node-fetch is given Node's URL (scripts/node-fetch-own-url.ts): whatwg-url and tr46's table are not bundled.
+    const notices = readFileSync(join(artifact.outDir, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+    expect(notices).toMatch(/^node-fetch@/m);
+    expect(notices).not.toMatch(/^(whatwg-url|tr46)@/m);
     const manifest = JSON.parse(readFileSync(join(artifact.outDir, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ type: 'module', bin: { 'oom-check': ENTRY } });
     expect(manifest).not.toHaveProperty('dependencies');
