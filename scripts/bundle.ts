@@ -16,7 +16,8 @@
  * Minified because the bot parses less: the serve path's JavaScript goes from ~9.5 to ~4 MB and
  * idle RSS drops by ~10 MB; names survive in the source maps. Bolt's unused receivers are
  * deferred by defer-bolt-receivers.ts; node-cron reads local time without Intl (cron-local-time.ts);
- * node-fetch uses Node's URL, not whatwg-url (node-fetch-own-url.ts).
+ * node-fetch uses Node's URL, not whatwg-url (node-fetch-own-url.ts); the chunks are Latin-1 text,
+ * which V8 stores at one byte a character (latin1-sources.ts).
  * `minify: false`, `deferReceivers: false` and `cronLocalTime: false` exist to measure what each
  * is worth, not for the image.
  */
@@ -27,6 +28,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { cronLocalTime } from './cron-local-time.js';
 import { deferBoltReceivers } from './defer-bolt-receivers.js';
+import { latin1Sources } from './latin1-sources.js';
 import { nodeFetchOwnUrl } from './node-fetch-own-url.js';
 
 /** What an artifact folder holds; nothing else may be in a folder the script replaces. */
@@ -134,7 +136,7 @@ export async function bundleArtifact(options: { outDir: string; root?: string; m
     target: 'node20',
     external: Object.keys(ADDON_FILES),
     banner: { js: BANNER },
-    plugins: [...(options.deferReceivers === false ? [] : [deferBoltReceivers()]), ...(options.cronLocalTime === false ? [] : [cronLocalTime()]), nodeFetchOwnUrl()],
+    plugins: [...(options.deferReceivers === false ? [] : [deferBoltReceivers()]), ...(options.cronLocalTime === false ? [] : [cronLocalTime()]), nodeFetchOwnUrl(), latin1Sources()],
     minify: options.minify ?? true,
     // Nothing reads the maps unless NODE_OPTIONS=--enable-source-maps is set.
     sourcemap: 'linked',

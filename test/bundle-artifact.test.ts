@@ -58,6 +58,9 @@ describe('the bundled artifact', () => {
     const notices = readFileSync(join(artifact.outDir, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
     expect(notices).toMatch(/^node-fetch@/m);
     expect(notices).not.toMatch(/^(whatwg-url|tr46)@/m);
+    // Latin-1 text only, which V8 keeps at one byte a character (scripts/latin1-sources.ts).
+    const wide = listing.filter((path) => path.startsWith('bundle/') && path.endsWith('.js') && /[^\x00-\xff]/.test(readFileSync(join(artifact.outDir, path), 'utf8')));
+    expect(wide).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(artifact.outDir, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ type: 'module', bin: { 'oom-check': ENTRY } });
     expect(manifest).not.toHaveProperty('dependencies');
