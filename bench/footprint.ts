@@ -133,7 +133,7 @@ row('peak RSS during start-up (median)', columns.map((figures) => mb(median(figu
 row('spawn -> /healthz 200 (median)', columns.map((figures) => ms(median(figures.healthz))), '< 300 ms');
 row('spawn -> /healthz 200 (max)', columns.map((figures) => ms(Math.max(...figures.healthz))), '');
 row('  CPU time used by then (median)', columns.map((figures) => ms(median(figures.cpu))), '');
-row('loading the bot\'s code (after listening)', [ms(importMs(join(packageRoot, 'dist', 'src', 'start-bot.js'))), ms(importMs(join(artifact.outDir, 'bundle', 'chunks', botChunk))), ms(importMs(join(artifact.outDir, 'bundle', 'chunks', botChunk), argv.slice(1, -1)))], '');
+row('loading the bot (after listening)', [ms(importMs(join(packageRoot, 'dist', 'src', 'start-bot.js'))), ms(importMs(join(artifact.outDir, 'bundle', 'chunks', botChunk))), ms(importMs(join(artifact.outDir, 'bundle', 'chunks', botChunk), argv.slice(1, -1)))], '');
 row('runtime stage files (Node aside)', [mb(unbundledRuntimeBytes()), artifactBytes, artifactBytes], '< 30 MB');
 row('  of which JavaScript (+ source maps)', [mb(bytesOf(join(packageRoot, 'dist', 'src'), (path) => path.endsWith('.map'))), mb(artifact.bundleBytes), mb(artifact.bundleBytes)], '');
 rmSync(dir, { recursive: true, force: true });
