@@ -149,6 +149,8 @@ export const waitResultSchema = z.object({
   pod: text.optional(),
   /** The new pod was OOMKilled under the approved limit: the kill that starts the next round. */
   escalation: evidenceSchema.optional(),
+  /** A quick downgrade failed its check: it is owed a rollback, which a restart still carries out. */
+  rollBack: z.boolean().optional(),
 });
 
 export const healthResultSchema = z.object({ pod: text, status: z.number().int(), attempts: z.number().int().positive() });

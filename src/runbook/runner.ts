@@ -9,6 +9,7 @@ import { requireResult } from '../core/step-results.js';
 import { SYSTEM_ACTOR } from '../core/timeline.js';
 import { CHECKLIST_STEPS, type ChecklistSteps } from './checklist-steps.js';
 import type { Lifecycle } from './lifecycle.js';
+import type { RollbackAnswer } from './rollback.js';
 import type { ScheduledWork } from './on-schedule.js';
 import type { RunClaims } from './run-claims.js';
 import type { RunReporter } from './run-reporter.js';
@@ -69,6 +70,7 @@ export class Runner {
   /** Advances every run that has not finished, e.g. after a restart; one failing run does not stop the others. */
   async resumeAll(): Promise<RunRecord[]> {
     this.deps.lifecycle.closeFinished();
+    await this.rollBackOwed();
     const runs = this.deps.runs.listUnfinishedRuns().filter((run) => this.mayTakeUp(run));
     const settled = await Promise.allSettled(runs.map((run) => this.advance(run.incidentId)));
     settled.forEach((result, index) => {
@@ -167,10 +169,27 @@ export class Runner {
     return goOn;
   }
 
-  /** A quick downgrade that failed its check is undone without waiting for a person; should that fail, Roll back stays on offer. */
-  private async rollBackAtOnce(incidentId: number): Promise<void> {
+  /**
+   * A quick downgrade whose check failed just before a crash (or whose rollback failed) is still
+   * owed its rollback: the wait step recorded so, and a restart carries it out.
+   */
+  private async rollBackOwed(): Promise<void> {
+    for (const incident of this.deps.incidents.listIncidents({ status: 'open' })) {
+      const run = this.deps.runs.getRun(incident.id);
+      if (run?.status !== 'finished' || run.verdict !== 'verification-failed' || stepOf(run, 'wait').result.rollBack !== true || !this.mayTakeUp(run)) continue;
+      await this.rollBackLogged(incident.id, () => this.deps.lifecycle.rollback(incident.id, SYSTEM_ACTOR));
+    }
+  }
+
+  /** A quick downgrade that failed its check is undone without waiting for a person (the runner holds the claim). */
+  private rollBackAtOnce(incidentId: number): Promise<void> {
+    return this.rollBackLogged(incidentId, () => this.deps.lifecycle.rollBackHeld(incidentId, SYSTEM_ACTOR));
+  }
+
+  /** A rollback the runner owes; should it fail, Roll back stays on offer on the card and the next start tries again. */
+  private async rollBackLogged(incidentId: number, rollBack: () => Promise<RollbackAnswer>): Promise<void> {
     try {
-      const answer = await this.deps.lifecycle.rollBackHeld(incidentId, SYSTEM_ACTOR);
+      const answer = await rollBack();
       if (answer.outcome === 'not-possible') this.deps.log.warn({ incidentId, reason: answer.message }, 'the failed quick downgrade was not rolled back');
     } catch (error) {
       this.deps.log.error({ incidentId, err: error }, 'rolling back the failed quick downgrade failed; Roll back stays on offer');

@@ -68,5 +68,6 @@ export class StepInterrupted extends Error {
  * (a quick downgrade that is not what was approved) the runner rolls it back at once.
  */
 export function verificationFailed(title: string, message: string, advice: string, rollBack = false): StepOutcome {
-  return { status: 'finished', verdict: 'verification-failed', stepStatus: 'failed', message, findings: [{ title, severity: 'critical', detail: message, advice: [advice] }], ...(rollBack ? { rollBack } : {}) };
+  const findings = [{ title, severity: 'critical' as const, detail: message, advice: [advice] }];
+  return { status: 'finished', verdict: 'verification-failed', stepStatus: 'failed', message, findings, ...(rollBack ? { rollBack, result: { rollBack } } : {}) };
 }

@@ -1,13 +1,7 @@
 import { ClusterError } from '../../src/core/cluster-error.js';
-import type { Cluster } from '../../src/core/ports.js';
 import { incidentFacts } from '../../src/core/postmortem/incident-facts.js';
+import { withPatch } from '../support/with-patch.js';
 import { startHarness, type Harness } from './checklist-harness.js';
-
-/** The cluster, with its real patchWorkload replaced by `patch` (which may call the real one). */
-function withPatch(cluster: Cluster, patch: (real: Cluster['patchWorkload'], ...args: Parameters<Cluster['patchWorkload']>) => ReturnType<Cluster['patchWorkload']>): Cluster {
-  const real = cluster.patchWorkload.bind(cluster);
-  return new Proxy(cluster, { get: (target, key, receiver) => (key === 'patchWorkload' ? (...args: Parameters<Cluster['patchWorkload']>) => patch(real, ...args) : Reflect.get(target, key, receiver)) });
-}
 
 describe('patches when the cluster or the process fails around them', () => {
   let h: Harness;

@@ -3,8 +3,10 @@
  * slim image offered beside the limit, swapped with its exec probe after approval (intent first,
  * dry-run), verified by digest and size, and rolled back at once when it is not what was approved.
  */
+import { ClusterError } from '../../src/core/cluster-error.js';
 import type { RunRecord } from '../../src/core/run.js';
 import { SYSTEM_ACTOR } from '../../src/core/timeline.js';
+import { withPatch } from '../support/with-patch.js';
 import { startHarness, type Harness } from './checklist-harness.js';
 
 const SLIM = 'registry.example.com/shop/checkout-migrate-slim@sha256:69223baaaa751a5cf5fcbd0dfc19b4eb7a982f249451de360c6033d7225be8d2';
@@ -64,6 +66,24 @@ describe('the quick downgrade over the simulator', () => {
     expect(timeline.find((event) => event.kind === 'patch.rolled-back')).toMatchObject({ actor: SYSTEM_ACTOR, data: { before: { image: SLIM }, after: { image: FAT } } });
     expect(timeline.filter((event) => event.kind === 'patch.intent')).toHaveLength(2);
     expect(h.incidents.getIncident(incidentId)?.status).toBe('open');
+  }, 60_000);
+
+  test('a rollback that fails (the API server away) is still owed: the next start carries it out', async () => {
+    let writes = 0;
+    h = await startHarness('quick-downgrade', slimRunbook(10), {
+      // The swap's dry-run and patch go through; the rollback's dry-run meets an API server that is away.
+      cluster: (cluster) => withPatch(cluster, (real, ...args) => (++writes === 3 ? Promise.reject(new ClusterError('Unreachable', 'cannot reach the Kubernetes API (ECONNREFUSED)')) : real(...args))),
+    });
+    const pod = await h.oomKilledPod('shop', 'checkout-');
+    const { incident } = await h.start('shop', pod);
+    await h.runner.advance(incident.id);
+    h.lifecycle.decide(incident.id, { actor: 'cli:alice', decision: 'approve', fix: 'downgrade' });
+    expect(await h.runner.advance(incident.id)).toMatchObject({ status: 'finished', verdict: 'verification-failed' });
+    expect(deployment().spec.template.spec.initContainers[0]?.image).toBe(SLIM);
+
+    await h.runner.resumeAll();
+    expect(h.runs.getRun(incident.id)).toMatchObject({ verdict: 'rolled-back' });
+    expect(deployment().spec.template.spec.initContainers[0]?.image).toBe(FAT);
   }, 60_000);
 
   test('a SHA-256 in the config that is not the image digest: nothing offered, a warning says why, and the button answers so', async () => {
