@@ -5,6 +5,7 @@ import type { Cluster } from '../../core/ports.js';
 import { IMAGE_INFO_ANNOTATION } from '../../core/rules/endpoint-from-annotation.js';
 import { parseImageInfo } from '../../core/rules/parse-image-info.js';
 import { endpointFor } from '../steps/endpoint-for.js';
+import { nodeImageSize } from './node-image-size.js';
 
 export interface ImageFactsFound {
   /** image-info as an endpoint served it, and which pod served it. */
@@ -89,16 +90,7 @@ export async function gatherImageFacts(where: Where): Promise<ImageFactsFound> {
     found.problems.push(answer.problem);
   }
   const node = where.pod.spec.nodeName;
-  if (node) {
-    try {
-      const held = (await where.cluster.listNodes()).find((candidate) => candidate.metadata.name === node)?.status?.images?.find((entry) => entry.names?.includes(where.image));
-      if (held?.sizeBytes) found.size = { bytes: held.sizeBytes, from: `node ${node}` };
-      else found.problems.push(`node ${node} does not list ${where.image}`);
-    } catch (error) {
-      if (!isClusterError(error)) throw error;
-      found.problems.push(`node ${node}: ${error.message}`);
-    }
-  }
+  if (node) found.size = await nodeImageSize(where.cluster, node, where.image, found.problems);
   if (!where.imageFacts) {
     found.problems.push('no registry configured for image facts');
     return found;

@@ -1,8 +1,8 @@
-import { isClusterError } from '../../core/cluster-error.js';
 import { isEvidenceError, type ImageFacts } from '../../core/evidence-ports.js';
 import type { Cluster } from '../../core/ports.js';
 import { checkSlimImage } from '../../core/rules/check-slim-image.js';
 import type { ApplyResult, ProposeResult } from '../../core/step-results.js';
+import { nodeImageSize } from '../image-facts/node-image-size.js';
 import { verificationFailed, type StepOutcome } from '../step-types.js';
 
 type Swap = NonNullable<ApplyResult['swap']>;
@@ -19,18 +19,8 @@ interface SwapCheck {
 
 /** The image's size: the node's image list (what the runtime pulled), else the registry. */
 async function sizeOf(check: SwapCheck, node: string | undefined, problems: string[]): Promise<{ bytes: number; from: string } | null> {
-  const digest = check.offer.sha256;
-  if (node) {
-    try {
-      const images = (await check.cluster.listNodes()).find((candidate) => candidate.metadata.name === node)?.status?.images ?? [];
-      const held = images.find((entry) => entry.names?.some((name) => name === check.swap.image || name.endsWith(`@${digest}`)));
-      if (held?.sizeBytes) return { bytes: held.sizeBytes, from: `node ${node}` };
-      problems.push(`node ${node} does not list ${check.swap.image}`);
-    } catch (error) {
-      if (!isClusterError(error)) throw error;
-      problems.push(`node ${node}: ${error.message}`);
-    }
-  }
+  const atNode = node ? await nodeImageSize(check.cluster, node, check.swap.image, problems, check.offer.sha256) : null;
+  if (atNode) return atNode;
   if (!check.imageFacts) return null;
   try {
     return { bytes: (await check.imageFacts.describe(check.swap.image)).sizeBytes, from: 'the registry' };
