@@ -42,6 +42,10 @@ export function podTrouble(pod: Pod): string | null {
     const terminated = status.state?.terminated;
     if (waiting && waiting !== 'PodInitializing') return `init container ${status.name} ${waiting}`;
     if (terminated && terminated.exitCode !== 0) return `init container ${status.name} ${terminated.reason ?? `exited ${terminated.exitCode}`}`;
+    // The kubelet restarts a failed init container at once the first time (back-off starts at the
+    // second crash), so "running again after a kill" is the commonest failing state, not a healthy one.
+    const last = status.lastState?.terminated;
+    if (status.state?.running && last && last.exitCode !== 0) return `init container ${status.name} ${last.reason ?? `exited ${last.exitCode}`}`;
   }
   for (const status of pod.status?.containerStatuses ?? []) {
     const waiting = status.state?.waiting?.reason;

@@ -8,6 +8,11 @@ const initCrashLoop = (name: string): Pod => ({
   status: { phase: 'Pending', initContainerStatuses: [{ name: 'migrate', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] },
 });
 const initializing = (name: string): Pod => ({ metadata: { name }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Pending', initContainerStatuses: [{ name: 'migrate', restartCount: 0, state: { running: {} } }] } });
+const initRestarted = (name: string): Pod => ({
+  metadata: { name },
+  spec: { containers: [{ name: 'app' }] },
+  status: { phase: 'Pending', initContainerStatuses: [{ name: 'migrate', restartCount: 1, state: { running: {} }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] },
+});
 const appCrashLoop = (name: string): Pod => ({ metadata: { name }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Running', containerStatuses: [{ name: 'app', restartCount: 5, state: { waiting: { reason: 'CrashLoopBackOff' } } }] } });
 
 describe('assessSeverity: P1-P4 from the impact', () => {
@@ -16,6 +21,7 @@ describe('assessSeverity: P1-P4 from the impact', () => {
     ['one of one down', { desired: 1, available: 0, pods: [] }, 'P1', 'no available replica (0 of 1)'],
     ['some unavailable', { desired: 4, available: 3, pods: [ready('a'), ready('b'), ready('c'), initCrashLoop('d')] }, 'P2', '1 of 4 replicas unavailable'],
     ['all available, a surge pod fails its init', { desired: 2, available: 2, pods: [ready('a'), ready('b'), initCrashLoop('c')] }, 'P3', 'all 2 replicas available, but 1 pod failing to start (c: init container migrate CrashLoopBackOff)'],
+    ['all available, a surge pod runs its init again after an OOM kill', { desired: 2, available: 2, pods: [ready('a'), ready('b'), initRestarted('c')] }, 'P3', 'all 2 replicas available, but 1 pod failing to start (c: init container migrate OOMKilled)'],
     ['all available, an app container crash-loops', { desired: 2, available: 2, pods: [ready('a'), appCrashLoop('b')] }, 'P3', 'all 2 replicas available, but 1 pod failing to start (b: container app CrashLoopBackOff)'],
     ['all available, a new pod still initializing', { desired: 2, available: 2, pods: [ready('a'), ready('b'), initializing('c')] }, 'P4', 'all 2 replicas available, no pod failing now'],
     ['scaled to zero', { desired: 0, available: 0, pods: [] }, 'P4', 'scaled to zero: no replica is wanted'],
