@@ -93,7 +93,7 @@ describe('the quick downgrade over the simulator', () => {
     });
     expect(propose(run).downgrade).toBeNull();
     const warning = h.incidents.timeline(incidentId).find((event) => event.kind === 'finding' && event.data.title === 'Quick downgrade not offered');
-    expect(String(warning?.data.detail)).toMatch(/names sha256:69223baaaa75…, not the configured sha256:aaaaaaaaaaaa…/);
+    expect(String(warning?.data.detail)).toMatch(/digest sha256:69223baaaa75… is not the configured SHA-256 sha256:aaaaaaaaaaaa…/);
     expect(h.lifecycle.decide(incidentId, { actor: 'cli:alice', decision: 'approve', fix: 'downgrade' })).toMatchObject({ outcome: 'not-offered' });
     expect(h.sim.patchCount('Deployment', 'shop', 'checkout')).toBe(0);
   }, 60_000);

@@ -1,3 +1,5 @@
+import { confirmPin, shortDigest } from './image-pin.js';
+
 /**
  * The seed's size line for the slim image: 12 MB, decimal as registries and `docker images`
  * print sizes. The size given may be the registry's (compressed layers) or the node's image list
@@ -28,28 +30,8 @@ export interface SlimImageCheck {
   digest: string | null;
 }
 
-const short = (hex: string) => `sha256:${hex.slice(0, 12)}…`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const shown = (text: string) => JSON.stringify(text.length > 80 ? `${text.slice(0, 79)}…` : text);
-
-/** `repo[:tag]@sha256:<hex>`: the OCI digest form, lowercase hex (opencontainers image-spec descriptor.md). */
-function pinned(reference: unknown): { hex: string } | { problem: string } {
-  if (typeof reference !== 'string' || reference.trim() === '') return { problem: 'the runbook gives no image reference' };
-  const ref = reference.trim();
-  const match = /^([^\s@]+)@sha256:([0-9a-fA-F]{64})$/.exec(ref);
-  if (!match) {
-    return { problem: `the image ${shown(ref)} is not pinned by digest: write it as repo@sha256:<64 hex> so every node runs the same bytes` };
-  }
-  const hex = match[2] ?? '';
-  if (hex !== hex.toLowerCase()) return { problem: `the digest of ${shown(ref)} has upper-case hex, which the OCI digest format does not allow: write it in lower case` };
-  return { hex };
-}
-
-function expected(sha: unknown): { hex: string } | { problem: string } {
-  const text = typeof sha === 'string' ? sha.trim().replace(/^sha256:/i, '') : '';
-  if (!/^[0-9a-fA-F]{64}$/.test(text)) return { problem: `the expected SHA-256 ${shown(String(sha))} is not 64 hex digits: fix the runbook's config` };
-  return { hex: text.toLowerCase() };
-}
 
 /** The registry digest in an imageID, or why there is none. */
 function observedDigest(imageID: unknown): { hex: string } | { problem: string } {
@@ -60,7 +42,7 @@ function observedDigest(imageID: unknown): { hex: string } | { problem: string }
   const digest = /@sha256:([0-9a-f]{64})$/.exec(id);
   if (digest) return { hex: digest[1] ?? '' };
   if (/^sha256:[0-9a-f]{64}$/.test(id)) {
-    return { problem: `the cluster reports a local image ID (${short(id.slice(7))}), not a registry digest, so it cannot be compared with the pinned one; check the node's image list` };
+    return { problem: `the cluster reports a local image ID (${shortDigest(id.slice(7))}), not a registry digest, so it cannot be compared with the pinned one; check the node's image list` };
   }
   return { problem: `the imageID ${shown(imageID)} has no sha256 digest to compare` };
 }
@@ -75,18 +57,13 @@ function observedDigest(imageID: unknown): { hex: string } | { problem: string }
 export function checkSlimImage(input: SlimImageInput): SlimImageCheck {
   const i = (typeof input === 'object' && input !== null ? input : {}) as Partial<SlimImageInput>;
   const problems: string[] = [];
-  const ref = pinned(i.reference);
-  const want = expected(i.expectedSha256);
-  if ('problem' in ref) problems.push(ref.problem);
-  if ('problem' in want) problems.push(want.problem);
-  if ('hex' in ref && 'hex' in want && ref.hex !== want.hex) {
-    problems.push(`the runbook's image digest ${short(ref.hex)} is not the expected SHA-256 ${short(want.hex)}: the reference or the config is wrong; do not swap`);
-  }
+  const pin = confirmPin(i.reference, i.expectedSha256);
+  problems.push(...pin.problems);
 
   const seen = observedDigest(i.observed?.imageID);
   if ('problem' in seen) problems.push(seen.problem);
-  else if ('hex' in ref && seen.hex !== ref.hex) {
-    problems.push(`the node runs ${short(seen.hex)}, not the pinned ${short(ref.hex)}: the swap did not take, or something rewrote the image`);
+  else if (pin.hex !== null && seen.hex !== pin.hex) {
+    problems.push(`the node runs ${shortDigest(seen.hex)}, not the pinned ${shortDigest(pin.hex)}: the swap did not take, or something rewrote the image`);
   }
 
   const max = i.maxSizeBytes ?? SLIM_IMAGE_MAX_BYTES;
@@ -97,5 +74,5 @@ export function checkSlimImage(input: SlimImageInput): SlimImageCheck {
   } else if (typeof size !== 'number' || !Number.isFinite(size) || size < 0) problems.push(`the reported image size ${shown(String(size))} is not a number of bytes`);
   else if (size > max) problems.push(`the image is ${mb(size)}, above the ${mb(max)} limit: it is not the slim image the runbook means`);
 
-  return { ok: problems.length === 0, problems, digest: 'hex' in ref ? `sha256:${ref.hex}` : null };
+  return { ok: problems.length === 0, problems, digest: pin.hex === null ? null : `sha256:${pin.hex}` };
 }

@@ -4,6 +4,7 @@ import type { Runbook } from '../runbook-schema.js';
 import { buildImageSwapPatch } from './build-image-swap-patch.js';
 import type { ContainerKind } from './containers-field.js';
 import { findSpecContainer } from './find-spec-container.js';
+import { confirmPin, shortDigest } from './image-pin.js';
 
 export interface DowngradeOffer {
   container: string;
@@ -38,10 +39,9 @@ export function planQuickDowngrade({ config, container, podSpec }: DowngradeInpu
   const probe = config.probe && probeContainer ? { container: probeContainer, command: config.probe.command, initialDelaySeconds: config.probe.initialDelaySeconds } : null;
   const swap = buildImageSwapPatch({ kind: container.kind, container: container.name, image: config.image, probe });
   if (!swap.ok) return notOffered(swap.reason);
-  const digest = `sha256:${config.image.slice(config.image.lastIndexOf('@sha256:') + 8)}`;
-  if (!config.sha256) return notOffered(`the runbook gives no quickDowngrade.sha256 to confirm ${config.image} against: set it to the digest the config centre hands out`);
-  const expected = config.sha256.startsWith('sha256:') ? config.sha256 : `sha256:${config.sha256}`;
-  if (expected !== digest) return notOffered(`${config.image} names ${digest.slice(0, 19)}…, not the configured ${expected.slice(0, 19)}…: the reference or the config is wrong`);
+  const pin = confirmPin(config.image, config.sha256);
+  if (pin.problems.length > 0 || pin.hex === null) return notOffered(pin.problems.join('; '));
+  const digest = `sha256:${pin.hex}`;
   if (config.probe && (!probeContainer || !podSpec.containers.some((c) => c.name === probeContainer))) {
     return notOffered(`the probe's container ${probeContainer ?? '(first app container)'} is not in the pod template: fix quickDowngrade.probe.container`);
   }
@@ -55,7 +55,7 @@ export function planQuickDowngrade({ config, container, podSpec }: DowngradeInpu
       severity: 'info',
       detail:
         `Swap initContainer ${container.name} from ${current ?? '(no image)'} to the slim ${config.image}${probeWords}, limit unchanged. ` +
-        `Verified after the rollout: the new pod runs exactly ${digest.slice(0, 19)}… and the image is at most ${config.maxImageMB} MB; otherwise it is rolled back.`,
+        `Verified after the rollout: the new pod runs exactly ${shortDigest(pin.hex)} and the image is at most ${config.maxImageMB} MB; otherwise it is rolled back.`,
     },
   };
 }

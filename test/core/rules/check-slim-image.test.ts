@@ -29,13 +29,13 @@ describe('passing swaps', () => {
 
 describe('problems, in plain words', () => {
   test.each<[string, Partial<SlimImageInput>, string[]]>([
-    ['a tag, not a digest', { reference: 'registry.example.com/shop/migrate-slim:1.8.2' }, ['the image "registry.example.com/shop/migrate-slim:1.8.2" is not pinned by digest: write it as repo@sha256:<64 hex> so every node runs the same bytes']],
-    ['a short digest', { reference: 'r/m@sha256:abc123' }, ['the image "r/m@sha256:abc123" is not pinned by digest: write it as repo@sha256:<64 hex> so every node runs the same bytes']],
-    ['another algorithm', { reference: `r/m@sha512:${HEX}` }, [`the image "r/m@sha512:${HEX}" is not pinned by digest: write it as repo@sha256:<64 hex> so every node runs the same bytes`]],
-    ['upper-case digest', { reference: `r/m@sha256:${HEX.toUpperCase()}`, observed: { imageID: `r/m@sha256:${HEX}`, sizeBytes: 1 } }, [`the digest of "r/m@sha256:${HEX.toUpperCase()}" has upper-case hex, which the OCI digest format does not allow: write it in lower case`]],
-    ['no reference', { reference: '  ' }, ['the runbook gives no image reference']],
-    ['a digest that is not the expected hash', { expectedSha256: OTHER }, ["the runbook's image digest sha256:3f8a1c9d2e7b… is not the expected SHA-256 sha256:bbbbbbbbbbbb…: the reference or the config is wrong; do not swap"]],
-    ['an expected hash that is not one', { expectedSha256: 'md5:abc' }, ['the expected SHA-256 "md5:abc" is not 64 hex digits: fix the runbook\'s config']],
+    ['a tag, not a digest', { reference: 'registry.example.com/shop/migrate-slim:1.8.2' }, ['image registry.example.com/shop/migrate-slim:1.8.2 is not pinned by digest: write it as repo[:tag]@sha256:<64 lower-case hex> so the swap runs exactly the image that was checked']],
+    ['a short digest', { reference: 'r/m@sha256:abc123' }, ['image r/m@sha256:abc123 has digest sha256:abc123, not sha256: followed by 64 lower-case hex digits']],
+    ['another algorithm', { reference: `r/m@sha512:${HEX}` }, [`image r/m@sha512:${HEX} has digest sha512:${HEX}, not sha256: followed by 64 lower-case hex digits`]],
+    ['upper-case digest', { reference: `r/m@sha256:${HEX.toUpperCase()}`, observed: { imageID: `r/m@sha256:${HEX}`, sizeBytes: 1 } }, [`image r/m@sha256:${HEX.toUpperCase()} has digest sha256:${HEX.toUpperCase()}, not sha256: followed by 64 lower-case hex digits`]],
+    ['no reference', { reference: '  ' }, ['the quick-downgrade image is empty: set quickDowngrade.image in the runbook to repo@sha256:<64 hex>']],
+    ['a digest that is not the expected hash', { expectedSha256: OTHER }, ["the image's digest sha256:3f8a1c9d2e7b… is not the configured SHA-256 sha256:bbbbbbbbbbbb…: the reference or the config is wrong"]],
+    ['an expected hash that is not one', { expectedSha256: 'md5:abc' }, ['the expected SHA-256 "md5:abc" is not 64 hex digits: fix quickDowngrade.sha256 in the runbook']],
     ['the node runs something else', { observed: { imageID: `docker-pullable://registry.example.com/shop/migrate-slim@sha256:${OTHER}`, sizeBytes: 9_400_000 } }, ['the node runs sha256:bbbbbbbbbbbb…, not the pinned sha256:3f8a1c9d2e7b…: the swap did not take, or something rewrote the image']],
     ['no imageID yet', { observed: { imageID: '', sizeBytes: 9_400_000 } }, ['the cluster reports no imageID for the container yet: wait until it has started, then check again']],
     ['a local image ID', { observed: { imageID: `docker://sha256:${OTHER}`, sizeBytes: 9_400_000 } }, ["the cluster reports a local image ID (sha256:bbbbbbbbbbbb…), not a registry digest, so it cannot be compared with the pinned one; check the node's image list"]],
@@ -48,8 +48,8 @@ describe('problems, in plain words', () => {
       'everything wrong at once is all said',
       { reference: 'migrate:latest', expectedSha256: '', observed: {} },
       [
-        'the image "migrate:latest" is not pinned by digest: write it as repo@sha256:<64 hex> so every node runs the same bytes',
-        'the expected SHA-256 "" is not 64 hex digits: fix the runbook\'s config',
+        'image migrate:latest is not pinned by digest: write it as repo[:tag]@sha256:<64 lower-case hex> so the swap runs exactly the image that was checked',
+        'the runbook gives no quickDowngrade.sha256 to confirm the image against: set it to the digest the config centre hands out',
         'the cluster reports no imageID for the container yet: wait until it has started, then check again',
         "the image size is unknown (neither the node's image list nor the registry said): confirm it is at most 12.0 MB before relying on the swap",
       ],
