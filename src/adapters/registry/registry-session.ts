@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RegistryCredential } from '../../config.js';
+import type { RegistryCredential } from '../../config/registry-section.js';
 import { EvidenceError } from '../../core/evidence-ports.js';
 import type { ImageReference } from './parse-image-reference.js';
 import { parseWwwAuthenticate, type Challenge } from './parse-www-authenticate.js';

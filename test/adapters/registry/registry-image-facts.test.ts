@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvidenceError } from '../../../src/core/evidence-ports.js';
-import type { RegistryCredential } from '../../../src/config.js';
+import type { RegistryCredential } from '../../../src/config/registry-section.js';
 import { RegistryImageFacts } from '../../../src/adapters/registry/registry-image-facts.js';
 import { pushWithSkopeo } from '../../support/registry/push-with-skopeo.js';
 import { startRegistry, type RunningRegistry } from '../../support/registry/start-registry.js';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { RegistryCredential } from '../../../src/config.js';
+import type { RegistryCredential } from '../../../src/config/registry-section.js';
 import { EvidenceError } from '../../../src/core/evidence-ports.js';
 import { RegistryImageFacts } from '../../../src/adapters/registry/registry-image-facts.js';
 import { freePort } from '../../support/start-local-process.js';
