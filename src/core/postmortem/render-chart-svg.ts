@@ -16,7 +16,10 @@ const LEFT = 132;
 const RIGHT = 28;
 const PLOT = WIDTH - LEFT - RIGHT;
 const MARKER_TOP = 62;
-const MEMORY_TOP = 104;
+const MARKER_LANES = 4;
+const LANE_HEIGHT = 16;
+/** DejaVu Sans Bold at 12 px is about 8 px a character: enough to tell whether two labels meet. */
+const BOLD_CHAR_WIDTH = 8;
 const MEMORY_HEIGHT = 210;
 const STEP_ROW = 24;
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
@@ -84,12 +87,12 @@ function subtitle(data: ChartData): string {
   return `Fix verified ${duration(data.mitigatedAfter)} after ${from}: ${verdict}.`;
 }
 
-function memoryPanel(data: ChartData, x: (t: number) => number, xEnd: number): string[] {
-  const bottom = MEMORY_TOP + MEMORY_HEIGHT;
+function memoryPanel(data: ChartData, x: (t: number) => number, xEnd: number, top: number): string[] {
+  const bottom = top + MEMORY_HEIGHT;
   const values = [...data.limits.flatMap((span) => (span.bytes === null ? [] : [span.bytes])), ...data.memory.flatMap((series) => series.points.map((point) => point.bytes))];
-  const parts: string[] = [text(LEFT - 8, MEMORY_TOP - 8, 'memory', `text-anchor="end" font-weight="bold"`)];
+  const parts: string[] = [text(LEFT - 8, top - 8, 'memory', `text-anchor="end" font-weight="bold"`)];
   if (values.length === 0 || Math.max(...values) <= 0) {
-    parts.push(text(LEFT + PLOT / 2, MEMORY_TOP + MEMORY_HEIGHT / 2, 'No memory limit or sample in the timeline', `text-anchor="middle" fill="${COLORS.muted}"`));
+    parts.push(text(LEFT + PLOT / 2, top + MEMORY_HEIGHT / 2, 'No memory limit or sample in the timeline', `text-anchor="middle" fill="${COLORS.muted}"`));
     return parts;
   }
   const bytes = byteScale(Math.max(...values));
@@ -147,19 +150,51 @@ function stepRows(steps: readonly ChartStep[], x: (t: number) => number, top: nu
   return parts;
 }
 
-function markerLines(markers: readonly ChartMarker[], x: (t: number) => number, bottom: number): string[] {
-  const parts: string[] = [];
-  // Labels alternate between two lines so that close markers (the kill, the detection) stay legible.
-  [...markers].sort((a, b) => a.at - b.at).forEach((marker, index) => {
+export interface PlacedLabel {
+  marker: ChartMarker;
+  /** The marker's line. */
+  px: number;
+  text: string;
+  anchor: 'start' | 'end';
+  /** 0 is the top lane. */
+  lane: number;
+  /** The pixels the text covers, estimated. */
+  from: number;
+  to: number;
+}
+
+/**
+ * Marker labels in lanes above the plot: each on the first lane where it clears the labels before
+ * it, so that markers seconds apart (a fast fix puts kill, detection, patch and verification within
+ * a few pixels) stay legible. With every lane taken, the one that frees soonest.
+ */
+export function placeMarkerLabels(markers: readonly ChartMarker[], x: (t: number) => number): PlacedLabel[] {
+  const laneEnds: number[] = Array.from({ length: MARKER_LANES }, () => -Infinity);
+  return [...markers]
+    .sort((a, b) => a.at - b.at)
+    .map((marker) => {
+      const px = x(marker.at);
+      const label = clip(marker.label, 40);
+      const width = [...label].length * BOLD_CHAR_WIDTH;
+      const anchor = px > LEFT + PLOT - 160 ? 'end' : 'start';
+      const [from, to] = anchor === 'end' ? [px - 4 - width, px - 4] : [px + 4, px + 4 + width];
+      const free = laneEnds.findIndex((end) => end + 8 <= from);
+      const lane = free >= 0 ? free : laneEnds.indexOf(Math.min(...laneEnds));
+      laneEnds[lane] = Math.max(laneEnds[lane] ?? -Infinity, to);
+      return { marker, px, text: label, anchor, lane, from, to };
+    });
+}
+
+function markerLines(placed: readonly PlacedLabel[], bottom: number): string[] {
+  return placed.flatMap(({ marker, px, text: label, anchor, lane }) => {
     const color = MARKER_COLORS[marker.kind];
-    const labelY = MARKER_TOP + (index % 2) * 18;
-    const px = x(marker.at);
+    const labelY = MARKER_TOP + lane * LANE_HEIGHT;
     const width = marker.kind === 'kill' || marker.kind === 'verified' ? 2 : 1.5;
-    parts.push(line(px, labelY + 4, px, bottom, color, `stroke-width="${width}"${marker.kind === 'detected' ? ' stroke-dasharray="4 3"' : ''}`));
-    const anchor = px > LEFT + PLOT - 160 ? 'end' : 'start';
-    parts.push(text(anchor === 'end' ? px - 4 : px + 4, labelY, clip(marker.label, 40), `fill="${color}" text-anchor="${anchor}" font-weight="bold" ${HALO}`));
+    return [
+      line(px, labelY + 4, px, bottom, color, `stroke-width="${width}"${marker.kind === 'detected' ? ' stroke-dasharray="4 3"' : ''}`),
+      text(anchor === 'end' ? px - 4 : px + 4, labelY, label, `fill="${color}" text-anchor="${anchor}" font-weight="bold" ${HALO}`),
+    ];
   });
-  return parts;
 }
 
 function legend(top: number): string[] {
@@ -187,7 +222,10 @@ export function renderChartSvg(data: ChartData): string {
   const time = timeScale(data.end);
   const x = (t: number) => LEFT + (Math.min(Math.max(t, 0), time.max) / time.max) * PLOT;
   const xEnd = LEFT + PLOT;
-  const stepsTop = MEMORY_TOP + MEMORY_HEIGHT + 40;
+  const labels = placeMarkerLabels(data.markers, x);
+  // As many label lanes as the markers need (two at least, beside the panel's name).
+  const memoryTop = MARKER_TOP + Math.max(2, ...labels.map((label) => label.lane + 1)) * LANE_HEIGHT + 6;
+  const stepsTop = memoryTop + MEMORY_HEIGHT + 40;
   const stepsBottom = stepsTop + Math.max(1, data.steps.length) * STEP_ROW;
   const axisY = stepsBottom + 18;
   const height = axisY + 58;
@@ -200,19 +238,19 @@ export function renderChartSvg(data: ChartData): string {
     text(16, 26, clip(data.title, 92), 'font-size="16" font-weight="bold"'),
     text(16, 46, subtitle(data), `fill="${data.budgetMet === false || data.mitigatedAfter === null ? COLORS.kill : COLORS.text}"`),
     // The budget: from the kill to budgetSeconds, and what came after it.
-    rect(x(0), MEMORY_TOP, x(data.budgetSeconds) - x(0), stepsBottom - MEMORY_TOP, COLORS.withinBudget),
-    rect(x(data.budgetSeconds), MEMORY_TOP, xEnd - x(data.budgetSeconds), stepsBottom - MEMORY_TOP, COLORS.overBudget),
+    rect(x(0), memoryTop, x(data.budgetSeconds) - x(0), stepsBottom - memoryTop, COLORS.withinBudget),
+    rect(x(data.budgetSeconds), memoryTop, xEnd - x(data.budgetSeconds), stepsBottom - memoryTop, COLORS.overBudget),
   ];
   for (const tick of time.ticks) {
-    parts.push(line(x(tick), MEMORY_TOP, x(tick), stepsBottom, COLORS.grid));
+    parts.push(line(x(tick), memoryTop, x(tick), stepsBottom, COLORS.grid));
     parts.push(text(x(tick), axisY, `+${duration(tick)}`, `text-anchor="middle" fill="${COLORS.muted}"`));
   }
   parts.push(text(LEFT + PLOT / 2, axisY + 20, data.killKnown ? 'minutes:seconds after the OOM kill' : 'minutes:seconds after detection', `text-anchor="middle" fill="${COLORS.muted}"`));
-  parts.push(...memoryPanel(data, x, xEnd));
+  parts.push(...memoryPanel(data, x, xEnd, memoryTop));
   parts.push(...stepRows(data.steps, x, stepsTop));
-  parts.push(line(x(data.budgetSeconds), MEMORY_TOP, x(data.budgetSeconds), stepsBottom, COLORS.text, 'stroke-width="1.5" stroke-dasharray="6 4"'));
-  parts.push(...markerLines(data.markers, x, stepsBottom));
-  parts.push(text(x(data.budgetSeconds) - 6, MEMORY_TOP + 16, `budget ${duration(data.budgetSeconds)}`, `text-anchor="end" font-weight="bold" ${HALO}`));
+  parts.push(line(x(data.budgetSeconds), memoryTop, x(data.budgetSeconds), stepsBottom, COLORS.text, 'stroke-width="1.5" stroke-dasharray="6 4"'));
+  parts.push(...markerLines(labels, stepsBottom));
+  parts.push(text(x(data.budgetSeconds) - 6, memoryTop + 16, `budget ${duration(data.budgetSeconds)}`, `text-anchor="end" font-weight="bold" ${HALO}`));
   parts.push(line(LEFT, stepsBottom, xEnd, stepsBottom, COLORS.muted));
   parts.push(...legend(height - 10));
   parts.push('</svg>');

@@ -1,6 +1,7 @@
 import type { Incident } from '../../../src/core/incident.js';
 import { chartData } from '../../../src/core/postmortem/chart-data.js';
-import { renderChartSvg } from '../../../src/core/postmortem/render-chart-svg.js';
+import { placeMarkerLabels, renderChartSvg } from '../../../src/core/postmortem/render-chart-svg.js';
+import type { ChartMarker } from '../../../src/core/postmortem/chart-data.js';
 import type { TimelineEvent } from '../../../src/core/timeline.js';
 import { checkMarkup } from '../../support/check-markup.js';
 import { expectGolden } from '../../golden.js';
@@ -72,5 +73,36 @@ describe('renderChartSvg', () => {
 
   test('is deterministic', () => {
     expect(svgOf(seedIncident)).toBe(svgOf(seedIncident));
+  });
+
+  describe('marker labels', () => {
+    const x = (t: number) => 132 + (t / 180) * 800;
+    const overlapping = (placed: ReturnType<typeof placeMarkerLabels>) =>
+      placed.flatMap((a, i) => placed.slice(i + 1).filter((b) => a.lane === b.lane && a.from < b.to && b.from < a.to).map((b) => `${a.text} / ${b.text}`));
+
+    test('a fix within seconds: kill, detection, patch and verification each get a lane of their own', () => {
+      const markers: ChartMarker[] = [
+        { at: 0, kind: 'kill', label: 'OOM kill' },
+        { at: 1, kind: 'detected', label: 'detected' },
+        { at: 1.5, kind: 'patch', label: 'patch 64Mi → 176Mi' },
+        { at: 5, kind: 'verified', label: 'fix verified' },
+      ];
+      const placed = placeMarkerLabels(markers, x);
+      expect(placed.map((label) => [label.text, label.lane])).toEqual([['OOM kill', 0], ['detected', 1], ['patch 64Mi → 176Mi', 2], ['fix verified', 3]]);
+      expect(overlapping(placed)).toEqual([]);
+    });
+
+    test('markers far apart share the top lane; one near the right edge reads leftwards', () => {
+      const placed = placeMarkerLabels([{ at: 0, kind: 'kill', label: 'OOM kill' }, { at: 60, kind: 'patch', label: 'patch 64Mi → 128Mi' }, { at: 178, kind: 'verified', label: 'fix verified' }], x);
+      expect(placed.map((label) => label.lane)).toEqual([0, 0, 0]);
+      expect(placed[2]).toMatchObject({ anchor: 'end' });
+      expect(placed[2]!.to).toBeLessThan(placed[2]!.px);
+    });
+
+    test('more markers than lanes: the extra one goes where the lane frees soonest', () => {
+      const burst: ChartMarker[] = [0, 1, 2, 3].map((at) => ({ at, kind: 'patch', label: `patch ${at}` }));
+      const placed = placeMarkerLabels([...burst, { at: 4, kind: 'verified', label: 'fix verified' }], x);
+      expect(placed.map((label) => label.lane)).toEqual([0, 1, 2, 3, 0]);
+    });
   });
 });
