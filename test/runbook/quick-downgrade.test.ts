@@ -86,6 +86,31 @@ describe('the quick downgrade over the simulator', () => {
     expect(deployment().spec.template.spec.initContainers[0]?.image).toBe(FAT);
   }, 60_000);
 
+  test('a swap reverted behind its back is reported as not in place, and nothing is rolled back', async () => {
+    h = await startHarness('quick-downgrade', slimRunbook(), {
+      cluster: (cluster) =>
+        withPatch(cluster, async (real, namespace, ref, patch, options) => {
+          const result = await real(namespace, ref, patch, options);
+          if (options.dryRun) return result;
+          // A GitOps sync puts the old image back and the old ReplicaSet makes a fresh pod that runs it.
+          const revert = { spec: { template: { spec: { initContainers: [{ name: 'migrate', image: FAT }], containers: [{ name: 'app', readinessProbe: null }] } } } };
+          await real(namespace, ref, revert, { ...options, fieldManager: 'argocd-controller' });
+          for (const pod of await cluster.listPods(namespace, 'app=checkout')) await cluster.deletePod(namespace, pod.metadata.name);
+          return result;
+        }),
+    });
+    const pod = await h.oomKilledPod('shop', 'checkout-');
+    const { incident } = await h.start('shop', pod);
+    await h.runner.advance(incident.id);
+    h.lifecycle.decide(incident.id, { actor: 'cli:alice', decision: 'approve', fix: 'downgrade' });
+    expect(await h.runner.advance(incident.id)).toMatchObject({ status: 'finished', verdict: 'verification-failed' });
+    const timeline = h.incidents.timeline(incident.id);
+    const failure = String(timeline.find((event) => event.kind === 'step.failed' && event.step === 'wait')?.data.message);
+    expect(failure).toMatch(new RegExp(`running ${FAT}, not the approved .+: Deployment shop/checkout no longer has the swap \\(its template says ${FAT}\\); it was reverted by another writer`));
+    expect(failure).not.toMatch(/limit/);
+    expect(timeline.filter((event) => event.kind === 'patch.rolled-back')).toHaveLength(0);
+  }, 60_000);
+
   test('a SHA-256 in the config that is not the image digest: nothing offered, a warning says why, and the button answers so', async () => {
     const { incidentId, run } = await start((runbook) => {
       slimRunbook()!(runbook);

@@ -1,6 +1,7 @@
 import type { WorkloadRef } from '../../core/incident.js';
 import { parseQuantity } from '../../core/quantity.js';
 import { memoryOf } from '../../core/rules/build-patch.js';
+import { findSpecContainer } from '../../core/rules/find-spec-container.js';
 import { describeBytes } from '../../core/rules/describe-bytes.js';
 import { evaluateRollout, type RolloutState } from '../../core/rules/evaluate-rollout.js';
 import type { ImageFacts } from '../../core/evidence-ports.js';
@@ -40,10 +41,18 @@ export function waitStepWith(imageFacts: ImageFacts | null): Step<'wait'> {
       return { status: 'succeeded', message: `new pod ${state.pod} is Initialized`, result: { pod: state.pod } };
     }
     if (state.state === 'unpatched') {
-      // Blame what ran, not the approved limit: read the workload again before saying anything.
+      // Blame what ran, not the approved change: read the workload again before saying anything.
       const owner = incident.owner as WorkloadRef;
-      const now = memoryOf(await cluster.getWorkload(run.spec.target.namespace, owner), detect.containerKind, detect.container)?.limit ?? null;
+      const workload = await cluster.getWorkload(run.spec.target.namespace, owner);
       const where = `${owner.kind} ${run.spec.target.namespace}/${owner.name}`;
+      if (swap) {
+        const image = findSpecContainer(workload.spec.template.spec, detect.containerKind, swap.container)?.image ?? null;
+        const message = image === swap.image
+          ? `${state.detail}: ${where} has the slim image again, but the pod did not run it`
+          : `${state.detail}: ${where} no longer has the swap (its template says ${image ?? 'no image'}); it was reverted by another writer (a GitOps sync?)`;
+        return verificationFailed('The quick downgrade is not in place', message, 'Run the checklist again to re-apply it, and find who reverts it');
+      }
+      const now = memoryOf(workload, detect.containerKind, detect.container)?.limit ?? null;
       const message = now === apply.limit
         ? `${state.detail}: ${where} has ${apply.limit} again, but the pod did not run with it`
         : `${state.detail}: ${where} no longer has the patch (its template says ${now ?? 'no limit'}); it was reverted by another writer (a GitOps sync?) or lost by the API server`;
