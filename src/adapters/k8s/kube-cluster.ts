@@ -70,8 +70,7 @@ export class KubeCluster implements Cluster {
   }
 
   async listPods(namespace: string | null, labelSelector: string): Promise<Pod[]> {
-    const list = () => (namespace === null ? this.core.listPodForAllNamespaces({ labelSelector }, this.timed) : this.core.listNamespacedPod({ namespace, labelSelector }, this.timed));
-    return this.call({ verb: 'list', resource: 'pods', namespace: namespace ?? '(all namespaces)' }, async () => plain<{ items: Pod[] }>(await list()).items);
+    return (await this.podList(namespace, labelSelector)).pods;
   }
 
   async podEvents(namespace: string, pod: string, limit: number): Promise<PodEvent[]> {
@@ -210,16 +209,7 @@ export class KubeCluster implements Cluster {
   followPods(namespace: string | null, onChange: (change: PodChange) => void, signal: AbortSignal): Promise<void> {
     const path = namespace === null ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
     return followPods({
-      // Raw JSON, parsed once, as the watch's events are: client-node's models of every pod, and
-      // plain()'s copy of them, more than doubled the memory a list of 10,000 pods takes at its
-      // peak (bench:watch-memory); and list and watch now give pods of the same shape.
-      list: () =>
-        this.call({ verb: 'list', resource: 'pods', namespace: namespace ?? '(all namespaces)' }, async () => {
-          const response = await rawGet(this.kc, path, this.timeouts.requestMs, { accept: 'application/json', maxBytes: Infinity });
-          if (response.status !== 200) throw Object.assign(new Error(`list ${path} answered HTTP ${response.status}`), { code: response.status, body: response.body });
-          const list = JSON.parse(response.body) as { items: Pod[]; metadata?: { resourceVersion?: string } };
-          return { pods: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
-        }),
+      list: () => this.podList(namespace, ''),
       watch: (resourceVersion, onEvent, onDone) =>
         rawWatch(this.kc, path, { resourceVersion, allowWatchBookmarks: 'true' }, { connectMs: this.timeouts.requestMs, idleMs: this.timeouts.watchIdleMs }, { onEvent, onDone }),
       onChange,
@@ -229,10 +219,7 @@ export class KubeCluster implements Cluster {
 
   watchPods(namespace: string, labelSelector: string, isDone: (pods: Pod[]) => boolean, options: { timeoutMs: number; signal?: AbortSignal }): Promise<'done' | 'timeout' | 'aborted'> {
     return watchPodSet({
-      list: async () => {
-        const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () => this.core.listNamespacedPod({ namespace, labelSelector }, this.timed));
-        return { pods: plain<Pod[]>(list.items), resourceVersion: list.metadata?.resourceVersion ?? '' };
-      },
+      list: () => this.podList(namespace, labelSelector),
       watch: (resourceVersion, onEvent, onDone) =>
         rawWatch(
           this.kc,
@@ -244,6 +231,25 @@ export class KubeCluster implements Cluster {
       toError: (error) => toClusterError(error, { verb: 'watch', resource: 'pods', namespace }, this.server),
       isDone,
       ...options,
+    });
+  }
+
+  /**
+   * Every list of pods (the checklist's, the sweep's, the watches'): raw JSON, parsed once, as the
+   * watch's events are. client-node's models of every pod, and plain()'s copy of them, more than
+   * doubled the memory a list of 10,000 pods takes at its peak (bench:watch-memory); and list and
+   * watch now give pods of the same shape.
+   */
+  private podList(namespace: string | null, labelSelector: string): Promise<{ pods: Pod[]; resourceVersion: string }> {
+    const base = namespace === null ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    const path = labelSelector === '' ? base : `${base}?${new URLSearchParams({ labelSelector }).toString()}`;
+    return this.call({ verb: 'list', resource: 'pods', namespace: namespace ?? '(all namespaces)' }, async () => {
+      const response = await rawGet(this.kc, path, this.timeouts.requestMs, { accept: 'application/json', maxBytes: Infinity });
+      if (response.status !== 200) throw Object.assign(new Error(`list ${path} answered HTTP ${response.status}`), { code: response.status, body: response.body });
+      const list = JSON.parse(response.body) as { items?: unknown; metadata?: { resourceVersion?: unknown } } | null;
+      if (!Array.isArray(list?.items)) throw new Error(`the API server's answer to list ${path} has no items array`);
+      const resourceVersion = list.metadata?.resourceVersion;
+      return { pods: list.items as Pod[], resourceVersion: typeof resourceVersion === 'string' ? resourceVersion : '' };
     });
   }
 
