@@ -47,10 +47,16 @@ function startingListener(req: IncomingMessage, res: ServerResponse): void {
   }
 }
 
+export const KEEP_ALIVE_MS = 95_000;
+
 /** A server that answers as a starting bot until `handle` gives it the bot's routes. Not listening yet. */
 export function startingServer(): BotHttpServer {
   let listener: RequestListener = startingListener;
   const server = http.createServer((req, res) => listener(req, res));
+  // Senders keep a connection open between deliveries (Alertmanager's client for minutes, proxies
+  // and load balancers for about one). Node closes an idle one after 5 s, and a POST sent just as
+  // it closes fails with a reset that fetch-like clients do not retry: keep idle ones longer.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   return { server, handle: (next) => (listener = next) };
 }
 

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode } from '../../src/cli/exit-codes.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { closeServer, listenEarly } from '../../src/server/listen-early.js';
+import { KEEP_ALIVE_MS } from '../../src/server/bot-server.js';
 import { captureIo } from '../cli/capture-io.js';
 import { freePort } from '../support/serve-process.js';
 
@@ -49,6 +50,26 @@ describe('serve listens before the bot is loaded', () => {
   ])('%s: no early server; start-up reports it as before', async (_name, env) => {
     expect(await listenEarly({ HOST: '127.0.0.1', ...env })).toBeNull();
   });
+
+  test("an idle keep-alive connection is still served after Node's 5 s default, which reset senders' next POST", async () => {
+    const early = await listenEarly({ PORT: '0', HOST: '127.0.0.1' });
+    if (!early) throw new Error('listenEarly did not listen');
+    expect(early.server.keepAliveTimeout).toBe(KEEP_ALIVE_MS);
+    const socket = connect((early.server.address() as { port: number }).port, '127.0.0.1');
+    const answers: string[] = [];
+    socket.on('data', (chunk: Buffer) => answers.push(chunk.toString('latin1')));
+    const closed = once(socket, 'close');
+    const ask = () => socket.write('GET /healthz HTTP/1.1\r\nHost: bot\r\nConnection: keep-alive\r\n\r\n');
+    ask();
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    expect(socket.destroyed).toBe(false);
+    ask();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(answers.join('').match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
+    socket.end();
+    await closed;
+    await closeServer(early);
+  }, 15_000);
 
   test('a port already taken: no early server (start-up fails on it as before)', async () => {
     const taken = createServer().listen(0, '127.0.0.1');
