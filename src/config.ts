@@ -6,7 +6,7 @@ import { ErrorCode, OomCheckError } from './core/errors.js';
 import { isQuantity, parseQuantity } from './core/quantity.js';
 import { runbooksDir } from './paths.js';
 import { commaList } from './config/comma-list.js';
-import { DURATION, durationMs, requestTimeout } from './config/duration-ms.js';
+import { durationMs, requestTimeout } from './config/duration-ms.js';
 import { escalationSection } from './config/escalation-section.js';
 import { policiesSection } from './config/policies-section.js';
 import { registrySection } from './config/registry-section.js';
@@ -100,12 +100,7 @@ const sectionSchemas = {
         DNS_1123_LABEL,
         'must be namespace names (lower-case letters, digits and -), comma-separated, e.g. shop,billing; leave empty for all',
       ),
-      OOM_CHECK_API_TIMEOUT: z
-        .string()
-        .default('10s')
-        .refine((text) => DURATION.test(text) && durationMs(text) >= 100 && durationMs(text) <= 300_000, {
-          error: 'must be a duration from 100ms to 5m, such as 10s: how long any one Kubernetes API request may take',
-        }),
+      OOM_CHECK_API_TIMEOUT: requestTimeout('10s', 'how long any one Kubernetes API request may take'),
     })
     .superRefine((env, ctx) => {
       if (env.KUBE_CONTEXT && env.OOM_CHECK_CLUSTERS) {

@@ -8,7 +8,7 @@ export function durationMs(text: string): number {
   return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
 }
 
-/** A deadline of one outside request (or one evidence look-up), 100ms to 5m like OOM_CHECK_API_TIMEOUT. */
+/** A deadline of one outside request (a Kubernetes API call, one evidence look-up), 100ms to 5m. */
 export const requestTimeout = (fallback: string, what: string) =>
   z
     .string()

@@ -27,6 +27,11 @@ function plain<T>(model: unknown): T {
   return JSON.parse(JSON.stringify(model)) as T;
 }
 
+/** The pods of a namespace, or of all namespaces (null), as the API serves them. */
+function podsPath(namespace: string | null): string {
+  return namespace === null ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+}
+
 const RESOURCES: Record<string, string> = {
   Deployment: 'deployments',
   StatefulSet: 'statefulsets',
@@ -157,7 +162,7 @@ export class KubeCluster implements Cluster {
   }
 
   async proxyGet(namespace: string, pod: string, port: number | string, path: string, timeoutMs: number): Promise<ProxyResponse> {
-    const proxyPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(`${pod}:${port}`)}/proxy${path}`;
+    const proxyPath = `${podsPath(namespace)}/${encodeURIComponent(`${pod}:${port}`)}/proxy${path}`;
     const response = await this.call({ verb: 'get', resource: 'pods/proxy', namespace, name: pod }, () => rawGet(this.kc, proxyPath, Math.min(timeoutMs, this.timeouts.requestMs)));
     if (response.status === 403 && /forbidden/i.test(response.body)) {
       throw toClusterError({ code: 403, body: response.body }, { verb: 'get', resource: 'pods/proxy', namespace, name: pod }, this.server);
@@ -207,7 +212,7 @@ export class KubeCluster implements Cluster {
   }
 
   followPods(namespace: string | null, onChange: (change: PodChange) => void, signal: AbortSignal): Promise<void> {
-    const path = namespace === null ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    const path = podsPath(namespace);
     return followPods({
       list: () => this.podList(namespace, ''),
       watch: (resourceVersion, onEvent, onDone) =>
@@ -223,7 +228,7 @@ export class KubeCluster implements Cluster {
       watch: (resourceVersion, onEvent, onDone) =>
         rawWatch(
           this.kc,
-          `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+          podsPath(namespace),
           { labelSelector, resourceVersion, allowWatchBookmarks: 'true' },
           { connectMs: this.timeouts.requestMs, idleMs: this.timeouts.watchIdleMs },
           { onEvent: (type, object) => onEvent(type, object as Pod), onDone },
@@ -241,8 +246,7 @@ export class KubeCluster implements Cluster {
    * watch now give pods of the same shape.
    */
   private podList(namespace: string | null, labelSelector: string): Promise<{ pods: Pod[]; resourceVersion: string }> {
-    const base = namespace === null ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
-    const path = labelSelector === '' ? base : `${base}?${new URLSearchParams({ labelSelector }).toString()}`;
+    const path = labelSelector === '' ? podsPath(namespace) : `${podsPath(namespace)}?${new URLSearchParams({ labelSelector }).toString()}`;
     return this.call({ verb: 'list', resource: 'pods', namespace: namespace ?? '(all namespaces)' }, async () => {
       const response = await rawGet(this.kc, path, this.timeouts.requestMs, { accept: 'application/json', maxBytes: Infinity });
       if (response.status !== 200) throw Object.assign(new Error(`list ${path} answered HTTP ${response.status}`), { code: response.status, body: response.body });
