@@ -1,6 +1,6 @@
 import { ClusterError } from '../../src/core/cluster-error.js';
 import { incidentFacts } from '../../src/core/postmortem/incident-facts.js';
-import { withPatch } from '../support/with-patch.js';
+import { revertedAfterPatch, withPatch } from '../support/with-patch.js';
 import { startHarness, type Harness } from './checklist-harness.js';
 
 describe('patches when the cluster or the process fails around them', () => {
@@ -77,15 +77,8 @@ describe('patches when the cluster or the process fails around them', () => {
   test('a patch reverted behind its back is reported as not in place, not as a limit too low', async () => {
     h = await startHarness('seed-oom', () => {}, {
       cluster: (cluster) =>
-        withPatch(cluster, async (real, namespace, ref, patch, options) => {
-          const result = await real(namespace, ref, patch, options);
-          if (options.dryRun) return result;
-          // A GitOps sync puts the old template back and the old ReplicaSet makes a fresh pod with 64Mi.
-          const revert = { spec: { template: { spec: { initContainers: [{ name: 'migrate', resources: { limits: { memory: '64Mi' } } }] } } } };
-          await real(namespace, ref, revert, { ...options, fieldManager: 'argocd-controller' });
-          for (const pod of await cluster.listPods(namespace, 'app=checkout')) await cluster.deletePod(namespace, pod.metadata.name);
-          return result;
-        }),
+        // A GitOps sync puts the old template back and the old ReplicaSet makes a fresh pod with 64Mi.
+        revertedAfterPatch(cluster, { spec: { template: { spec: { initContainers: [{ name: 'migrate', resources: { limits: { memory: '64Mi' } } }] } } } }, 'app=checkout'),
     });
     const id = await approvedRun();
     const run = await h.runner.advance(id);

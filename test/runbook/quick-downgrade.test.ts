@@ -6,7 +6,7 @@
 import { ClusterError } from '../../src/core/cluster-error.js';
 import type { RunRecord } from '../../src/core/run.js';
 import { SYSTEM_ACTOR } from '../../src/core/timeline.js';
-import { withPatch } from '../support/with-patch.js';
+import { revertedAfterPatch, withPatch } from '../support/with-patch.js';
 import { startHarness, type Harness } from './checklist-harness.js';
 
 const SLIM = 'registry.example.com/shop/checkout-migrate-slim@sha256:69223baaaa751a5cf5fcbd0dfc19b4eb7a982f249451de360c6033d7225be8d2';
@@ -89,15 +89,8 @@ describe('the quick downgrade over the simulator', () => {
   test('a swap reverted behind its back is reported as not in place, and nothing is rolled back', async () => {
     h = await startHarness('quick-downgrade', slimRunbook(), {
       cluster: (cluster) =>
-        withPatch(cluster, async (real, namespace, ref, patch, options) => {
-          const result = await real(namespace, ref, patch, options);
-          if (options.dryRun) return result;
-          // A GitOps sync puts the old image back and the old ReplicaSet makes a fresh pod that runs it.
-          const revert = { spec: { template: { spec: { initContainers: [{ name: 'migrate', image: FAT }], containers: [{ name: 'app', readinessProbe: null }] } } } };
-          await real(namespace, ref, revert, { ...options, fieldManager: 'argocd-controller' });
-          for (const pod of await cluster.listPods(namespace, 'app=checkout')) await cluster.deletePod(namespace, pod.metadata.name);
-          return result;
-        }),
+        // A GitOps sync puts the old image back and the old ReplicaSet makes a fresh pod that runs it.
+        revertedAfterPatch(cluster, { spec: { template: { spec: { initContainers: [{ name: 'migrate', image: FAT }], containers: [{ name: 'app', readinessProbe: null }] } } } }, 'app=checkout'),
     });
     const pod = await h.oomKilledPod('shop', 'checkout-');
     const { incident } = await h.start('shop', pod);
